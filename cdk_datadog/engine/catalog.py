@@ -1,0 +1,65 @@
+"""The packaged data file (layers, versions, accounts, sites), loaded once.
+
+Data apart from logic: a Datadog release changes `data/datadog.yaml`, not this module.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "datadog.yaml"
+
+FAMILIES = ("python", "node", "java", "dotnet", "ruby", "custom")
+ARCHITECTURES = ("x86_64", "arm64")
+
+
+@dataclass(frozen=True)
+class RuntimeInfo:
+    name: str
+    family: str
+    #: library layer name per architecture; empty for families without a library layer
+    layers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    default_layer_versions: Mapping[str, int]
+    publisher_accounts: Mapping[str, str]
+    sites: tuple[str, ...]
+    extension_layers: Mapping[str, str]
+    handlers: Mapping[str, str]
+    runtimes: Mapping[str, RuntimeInfo]
+
+    def runtime(self, name: str) -> RuntimeInfo | None:
+        return self.runtimes.get(name)
+
+    def datadog_layer_names(self) -> frozenset[str]:
+        """Every layer name Datadog publishes, to recognise layers already attached."""
+        names = set(self.extension_layers.values())
+        for info in self.runtimes.values():
+            names.update(info.layers.values())
+        return frozenset(names)
+
+
+@functools.lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    runtimes = {
+        name: RuntimeInfo(
+            name=name, family=spec["family"], layers=dict(spec.get("layers", {}))
+        )
+        for name, spec in raw["runtimes"].items()
+    }
+    return Catalog(
+        default_layer_versions=dict(raw["default_layer_versions"]),
+        publisher_accounts=dict(raw["publisher_accounts"]),
+        sites=tuple(raw["sites"]),
+        extension_layers=dict(raw["extension_layer"]),
+        handlers=dict(raw["handlers"]),
+        runtimes=runtimes,
+    )

@@ -1,0 +1,337 @@
+"""Options in, one validated `DatadogConfig` out, or an `OptionError` that names the option.
+
+Validation happens once, when the construct is created or the template command starts, so a
+mistake fails before any function is touched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from cdk_datadog.engine import options as opt
+from cdk_datadog.engine.catalog import load_catalog
+from cdk_datadog.engine.tokens import is_token
+
+APP_SEC_MODES = ("off", "on", "extension", "tracer")
+LOG_LEVELS = ("trace", "debug", "info", "warn", "warning", "error", "critical", "off")
+_ML_APP = re.compile(r"^[a-zA-Z0-9_\-:./]{1,193}$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+_ARN_HEAD = r"^arn:aws(?:-[a-z]+)*:"
+_ARN_PATTERNS = {
+    "layer": re.compile(
+        _ARN_HEAD + r"lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$"
+    ),
+    "function": re.compile(
+        _ARN_HEAD
+        + r"lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9$_-]+)?$"
+    ),
+    "secret": re.compile(
+        _ARN_HEAD + r"secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$"
+    ),
+    "parameter": re.compile(_ARN_HEAD + r"ssm:[a-z0-9-]+:\d{12}:parameter/[\w/.-]+$"),
+}
+_ARN_EXAMPLES = {
+    "layer": "arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python312:128",
+    "function": "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder",
+    "secret": "arn:aws:secretsmanager:us-east-1:123456789012:secret:datadog-api-key-AbCdEf",
+    "parameter": "arn:aws:ssm:us-east-1:123456789012:parameter/datadog/api-key",
+}
+
+
+class OptionError(ValueError):
+    """An option has a wrong name, type or value, or clashes with another option."""
+
+    def __init__(self, option: str, problem: str) -> None:
+        self.option = option
+        self.problem = problem
+        super().__init__(f"cdk-datadog: option `{option}`: {problem}")
+
+
+@dataclass(frozen=True)
+class GitMetadata:
+    """Where the deployed code comes from, for Datadog's source code integration."""
+
+    commit_sha: str
+    repository_url: str
+
+
+@dataclass(frozen=True)
+class DatadogConfig:
+    """Validated options; field names and defaults are those of `DatadogLambdaProps`."""
+
+    add_layers: bool = True
+    api_key: str | None = None
+    #: ARN of the secret given as an ISecret (`api_key_secret`); the CDK shell grants on it
+    api_key_secret: str | None = None
+    api_key_secret_arn: str | None = None
+    api_key_ssm_arn: str | None = None
+    api_kms_key: str | None = None
+    apm_flush_deadline: str | float | None = None
+    capture_cloud_service_payload: bool = False
+    capture_lambda_payload: bool = False
+    cold_start_trace_skip_libs: str | None = None
+    create_forwarder_permissions: bool = False
+    datadog_app_sec_mode: str | None = None
+    decode_authorizer_context: bool | None = None
+    dotnet_layer_arn: str | None = None
+    dotnet_layer_version: int | None = None
+    enable_cold_start_tracing: bool | None = None
+    enable_datadog_asm: bool | None = None
+    enable_datadog_logs: bool = True
+    enable_datadog_tracing: bool = True
+    enable_merge_xray_traces: bool = False
+    enable_profiling: bool | None = None
+    encode_authorizer_context: bool | None = None
+    env: str | None = None
+    extension_layer_arn: str | None = None
+    extension_layer_version: int | None = None
+    flush_metrics_to_logs: bool = True
+    forwarder_arn: str | None = None
+    grant_secret_read_access: bool = True
+    inject_log_context: bool = True
+    java_layer_arn: str | None = None
+    java_layer_version: int | None = None
+    llm_obs_agentless_enabled: bool | None = None
+    llm_obs_enabled: bool | None = None
+    llm_obs_ml_app: str | None = None
+    log_level: str | None = None
+    min_cold_start_trace_duration: float | None = None
+    node_layer_arn: str | None = None
+    node_layer_version: int | None = None
+    python_layer_arn: str | None = None
+    python_layer_version: int | None = None
+    redirect_handler: bool = True
+    ruby_layer_arn: str | None = None
+    ruby_layer_version: int | None = None
+    service: str | None = None
+    site: str = "datadoghq.com"
+    source_code_integration: bool = True
+    tags: str | None = None
+    use_layers_from_account: str | None = None
+    version: str | None = None
+    exclude: tuple[str, ...] = ()
+    enable_xray_tracing: bool = False
+    #: not an option: filled by the front end from git when source_code_integration is on
+    git: GitMetadata | None = None
+
+    @property
+    def uses_extension(self) -> bool:
+        return (
+            self.extension_layer_version is not None
+            or self.extension_layer_arn is not None
+        )
+
+    @property
+    def flush_to_log(self) -> bool:
+        """Metrics go to the logs unless the extension (or synchronous flushing) sends them."""
+        return self.flush_metrics_to_logs and not self.uses_extension
+
+    @property
+    def secret_arn(self) -> str | None:
+        return self.api_key_secret or self.api_key_secret_arn
+
+    @property
+    def app_sec_mode(self) -> str:
+        if self.datadog_app_sec_mode is not None:
+            return self.datadog_app_sec_mode
+        return "extension" if self.enable_datadog_asm else "off"
+
+    def api_key_sources(self) -> list[str]:
+        """The options that give an API key, as the user named them."""
+        names = ("api_key", "api_kms_key", "api_key_secret", "api_key_secret_arn")
+        given = [name for name in names if getattr(self, name) is not None]
+        if self.api_key_ssm_arn is not None:
+            given.append("api_key_ssm_arn")
+        return given
+
+
+_CONFIG_FIELDS = frozenset(f.name for f in fields(DatadogConfig)) - {"git"}
+assert _CONFIG_FIELDS == set(opt.OPTION_SPECS), "config fields and option table differ"
+
+
+def config_from_options(
+    options: Mapping[str, Any], *, git: GitMetadata | None = None
+) -> DatadogConfig:
+    """Validate user options (snake_case) and return the config, or raise `OptionError`."""
+    values: dict[str, Any] = {}
+    for name, value in options.items():
+        spec = opt.OPTION_SPECS.get(name)
+        if spec is None:
+            raise OptionError(name, _unknown_option_hint(name))
+        if value is None:
+            continue
+        values[name] = _checked_type(spec, value)
+    config = DatadogConfig(**values, git=git)
+    _check_values(config)
+    _check_combinations(config)
+    return config
+
+
+def _unknown_option_hint(name: str) -> str:
+    canonical = opt.canonical_name(name)
+    if canonical:
+        return f"unknown option; write it in snake_case: `{canonical}`"
+    close = difflib.get_close_matches(name, list(opt.OPTION_SPECS), n=1)
+    hint = f" Did you mean `{close[0]}`?" if close else ""
+    return f"unknown option.{hint} Options are those of datadog-cdk-constructs-v2 (snake_case)."
+
+
+def _checked_type(spec: opt.OptionSpec, value: Any) -> Any:
+    kind = spec.kind
+    if kind == opt.OBJECT:
+        return value
+    if is_token(value) and kind in (opt.STR, opt.STR_OR_NUMBER):
+        return value
+    if kind == opt.BOOL:
+        if isinstance(value, bool):
+            return value
+        raise OptionError(spec.name, f"expected True or False, got {value!r}")
+    if kind == opt.STR:
+        if spec.name == "datadog_app_sec_mode" and isinstance(
+            getattr(value, "value", None), str
+        ):
+            value = value.value  # the reference's DatadogAppSecMode enum
+        if isinstance(value, str):
+            return value
+        raise OptionError(spec.name, f"expected a string, got {value!r}")
+    if kind == opt.INT:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        raise OptionError(spec.name, f"expected a positive whole number, got {value!r}")
+    if kind in (opt.NUMBER, opt.STR_OR_NUMBER):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if math.isfinite(value) and value >= 0:
+                return value
+        elif kind == opt.STR_OR_NUMBER and isinstance(value, str):
+            return value
+        raise OptionError(spec.name, f"expected a number of at least 0, got {value!r}")
+    if kind == opt.STR_LIST:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        raise OptionError(spec.name, f"expected a list of strings, got {value!r}")
+    raise AssertionError(f"option kind {kind!r} not handled")  # pragma: no cover
+
+
+def _check_arn(config: DatadogConfig, name: str, kind: str) -> None:
+    value = getattr(config, name)
+    if value is None or is_token(value) or _ARN_PATTERNS[kind].match(value):
+        return
+    raise OptionError(
+        name,
+        f"{value!r} is not a {kind} ARN; expected the form {_ARN_EXAMPLES[kind]!r}",
+    )
+
+
+def _check_values(config: DatadogConfig) -> None:
+    sites = load_catalog().sites
+    if not is_token(config.site) and config.site.lower() not in sites:
+        close = difflib.get_close_matches(config.site.lower(), sites, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise OptionError(
+            "site",
+            f"{config.site!r} is not a Datadog site{hint}; use one of: "
+            + ", ".join(sites),
+        )
+    for _version_option, arn_option in opt.LAYER_OPTIONS.values():
+        _check_arn(config, arn_option, "layer")
+    _check_arn(config, "forwarder_arn", "function")
+    _check_arn(config, "api_key_secret_arn", "secret")
+    _check_arn(config, "api_key_ssm_arn", "parameter")
+    account = config.use_layers_from_account
+    if account is not None and not is_token(account) and not _ACCOUNT.match(account):
+        raise OptionError(
+            "use_layers_from_account", f"{account!r} is not a 12-digit AWS account id"
+        )
+    if (
+        config.datadog_app_sec_mode is not None
+        and config.datadog_app_sec_mode not in APP_SEC_MODES
+    ):
+        raise OptionError(
+            "datadog_app_sec_mode",
+            f"{config.datadog_app_sec_mode!r} is not a mode; use one of: "
+            + ", ".join(APP_SEC_MODES),
+        )
+    if config.log_level is not None and config.log_level.lower() not in LOG_LEVELS:
+        raise OptionError(
+            "log_level",
+            f"{config.log_level!r} is not a log level; use one of: "
+            + ", ".join(LOG_LEVELS),
+        )
+    if config.tags is not None and not is_token(config.tags):
+        for tag in config.tags.split(","):
+            if not tag.strip() or ":" not in tag:
+                raise OptionError(
+                    "tags",
+                    f"{config.tags!r} must be `key:value` pairs separated by commas",
+                )
+    if config.llm_obs_ml_app and not _ML_APP.match(config.llm_obs_ml_app):
+        raise OptionError(
+            "llm_obs_ml_app",
+            f"{config.llm_obs_ml_app!r} may only hold up to 193 letters, digits, `_-:./`",
+        )
+
+
+def _check_combinations(config: DatadogConfig) -> None:
+    for version_option, arn_option in opt.LAYER_OPTIONS.values():
+        if (
+            getattr(config, version_option) is not None
+            and getattr(config, arn_option) is not None
+        ):
+            raise OptionError(
+                arn_option,
+                f"give either `{version_option}` or `{arn_option}`, not both",
+            )
+    sources = config.api_key_sources()
+    if len(sources) > 1:
+        raise OptionError(
+            sources[1],
+            "more than one API key source: "
+            + ", ".join(f"`{s}`" for s in sources)
+            + "; keep exactly one",
+        )
+    if not sources and config.uses_extension:
+        name = (
+            "extension_layer_arn"
+            if config.extension_layer_arn
+            else "extension_layer_version"
+        )
+        raise OptionError(
+            name,
+            "the Datadog Lambda Extension needs an API key: set `api_key_secret_arn` (or "
+            "`api_key_secret`, `api_key_ssm_arn`, `api_kms_key`, `api_key`)",
+        )
+    if not sources and not config.flush_metrics_to_logs:
+        raise OptionError(
+            "flush_metrics_to_logs",
+            "when false, metrics are sent directly and need an API key: set "
+            "`api_key_secret_arn` (or `api_key_secret`, `api_key_ssm_arn`, `api_kms_key`, "
+            "`api_key`)",
+        )
+    if (
+        config.enable_datadog_asm is not None
+        and config.datadog_app_sec_mode is not None
+    ):
+        raise OptionError(
+            "enable_datadog_asm",
+            "deprecated and exclusive with `datadog_app_sec_mode`; set only "
+            "`datadog_app_sec_mode`",
+        )
+    if config.app_sec_mode != "off" and not (
+        config.enable_datadog_tracing and config.uses_extension
+    ):
+        raise OptionError(
+            "datadog_app_sec_mode",
+            "App and API Protection needs `enable_datadog_tracing=True` and the extension "
+            "(`extension_layer_version` or `extension_layer_arn`)",
+        )
+    if config.llm_obs_enabled and not config.llm_obs_ml_app:
+        raise OptionError("llm_obs_ml_app", "required when `llm_obs_enabled` is true")

@@ -1,0 +1,65 @@
+"""The least IAM permission that lets a function read its Datadog API key."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from cdk_datadog.engine.config import DatadogConfig
+from cdk_datadog.engine.plan import Grant
+from cdk_datadog.engine.tokens import is_token
+
+_KMS_KEY_ARN = re.compile(
+    rb"arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key/(?:mrk-)?[0-9a-f-]{32,36}"
+)
+#: a complete secret ARN ends with the 6 random characters Secrets Manager appends
+_COMPLETE_SECRET_ARN = re.compile(r":secret:.+-[A-Za-z0-9]{6}$")
+
+
+def secret_resource(arn: str) -> str:
+    """The resource that matches the secret and nothing else.
+
+    A partial ARN (without the random suffix) needs the `-??????` wildcard, exactly six
+    characters, so it cannot match a secret whose name merely starts the same.
+    """
+    if is_token(arn) or _COMPLETE_SECRET_ARN.search(arn):
+        return arn
+    return f"{arn}-??????"
+
+
+def kms_key_of(ciphertext: str) -> str | None:
+    """The ARN of the key that encrypted `ciphertext`.
+
+    A symmetric KMS ciphertext blob carries its key's ARN in clear, which is how Decrypt
+    works without a KeyId; reading it lets us grant kms:Decrypt on that key alone.
+    """
+    try:
+        blob = base64.b64decode(ciphertext, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    match = _KMS_KEY_ARN.search(blob)
+    return match.group(0).decode() if match else None
+
+
+def api_key_grants(config: DatadogConfig) -> tuple[tuple[Grant, ...], bool]:
+    """The grants for the configured key source, and whether a needed grant is unknown.
+
+    `api_key_secret` (an ISecret) is granted by the CDK shell through the secret itself, which
+    also covers its KMS key, so it yields no grant here.
+    """
+    if not config.grant_secret_read_access:
+        return (), False
+    if config.api_key_secret_arn is not None:
+        resource = secret_resource(config.api_key_secret_arn)
+        actions = ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
+        return (Grant(actions, (resource,), "api_key_secret_arn"),), False
+    if config.api_key_ssm_arn is not None:
+        actions = ("ssm:GetParameter",)
+        return (Grant(actions, (config.api_key_ssm_arn,), "api_key_ssm_arn"),), False
+    if config.api_kms_key is not None:
+        key = None if is_token(config.api_kms_key) else kms_key_of(config.api_kms_key)
+        if key is None:
+            return (), True
+        return (Grant(("kms:Decrypt",), (key,), "api_kms_key"),), False
+    return (), False

@@ -1,0 +1,63 @@
+"""Pointing a function at the Datadog wrapper, so no function code changes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdk_datadog.engine import envvars as ev
+from cdk_datadog.engine.catalog import Catalog
+
+#: families whose wrapper is started by the extension through AWS_LAMBDA_EXEC_WRAPPER
+EXEC_WRAPPER_FAMILIES = ("java", "dotnet", "ruby")
+
+
+@dataclass(frozen=True)
+class HandlerChange:
+    handler: str | None = None
+    environment: Mapping[str, str] = field(default_factory=dict)
+    #: DD_LAMBDA_HANDLER set by the user to something else than the current handler
+    conflict: str | None = None
+
+
+def datadog_handlers(catalog: Catalog) -> frozenset[str]:
+    keys = ("python", "node_with_layer", "node_bundled")
+    return frozenset(catalog.handlers[key] for key in keys)
+
+
+def wrapper_handler(family: str, add_layers: bool, catalog: Catalog) -> str | None:
+    if family == "python":
+        return catalog.handlers["python"]
+    if family == "node":
+        return catalog.handlers["node_with_layer" if add_layers else "node_bundled"]
+    return None
+
+
+def redirect(
+    family: str,
+    handler: str,
+    environment: Mapping[str, str],
+    add_layers: bool,
+    uses_extension: bool,
+    catalog: Catalog,
+) -> HandlerChange:
+    """The handler and variables that make the Datadog wrapper run first.
+
+    Never wraps twice: a handler that already is a Datadog wrapper is left alone, and so is a
+    function whose DD_LAMBDA_HANDLER disagrees with its handler (reported as a conflict).
+    """
+    if family in EXEC_WRAPPER_FAMILIES:
+        if uses_extension:
+            return HandlerChange(
+                environment={
+                    ev.AWS_LAMBDA_EXEC_WRAPPER: catalog.handlers["exec_wrapper"]
+                }
+            )
+        return HandlerChange()
+    wrapper = wrapper_handler(family, add_layers, catalog)
+    if wrapper is None or handler in datadog_handlers(catalog):
+        return HandlerChange()
+    existing = environment.get(ev.DD_LAMBDA_HANDLER)
+    if existing is not None and existing != handler:
+        return HandlerChange(conflict=existing)
+    return HandlerChange(handler=wrapper, environment={ev.DD_LAMBDA_HANDLER: handler})

@@ -1,0 +1,195 @@
+"""Every diagnostic the engine can emit, with a stable id users can acknowledge or grep for.
+
+A note kind has an id (`cdk-datadog:<Area>.<problem>`), a level, a one-line message template
+and a longer explanation of what to do. The README's table of diagnostics is generated from
+`NOTE_KINDS`, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+INFO = "info"
+WARNING = "warning"
+ERROR = "error"
+
+
+@dataclass(frozen=True)
+class NoteKind:
+    id: str
+    level: str
+    message: str
+    explanation: str
+
+
+def _kind(area_problem: str, level: str, message: str, explanation: str) -> NoteKind:
+    return NoteKind(f"cdk-datadog:{area_problem}", level, message, explanation)
+
+
+EXCLUDED = _kind(
+    "Function.excluded",
+    INFO,
+    "not instrumented: excluded by {source}",
+    "The function matched an `exclude` pattern (or was opted out); it is left exactly as it was.",
+)
+EDGE = _kind(
+    "Function.edge",
+    INFO,
+    "not instrumented: Lambda@Edge functions allow neither environment variables nor layers",
+    "Instrument Lambda@Edge functions in code (datadog-lambda library bundled in the package).",
+)
+IMAGE = _kind(
+    "Function.containerImage",
+    INFO,
+    "container image: DD_* variables set, no layers and no handler change; the image must "
+    "carry the Datadog library and extension",
+    "Lambda cannot attach layers to container-image functions. Install datadog-lambda (or "
+    "datadog-lambda-js) and COPY the extension into the image, and set the image's CMD to the "
+    "Datadog wrapper.",
+)
+RUNTIME_UNSUPPORTED = _kind(
+    "Runtime.unsupported",
+    WARNING,
+    "not instrumented: runtime {runtime!r} has no Datadog layer",
+    "Datadog publishes layers for python3.8-3.14, nodejs18.x-24.x, java8.al2/11/17/21/25, "
+    "dotnet6/8/10, ruby3.2-3.4 and custom runtimes (provided*). Move the function to one of "
+    "them, or exclude it to silence this warning.",
+)
+RUNTIME_UNRESOLVED = _kind(
+    "Runtime.unresolved",
+    WARNING,
+    "not instrumented: the runtime is not known at synthesis ({value})",
+    "The runtime is a token or an intrinsic function that cannot be resolved before deploy. "
+    "Give a literal runtime (or a parameter with a default) so the right layer can be chosen.",
+)
+ARCHITECTURE_UNRESOLVED = _kind(
+    "Architecture.unresolved",
+    WARNING,
+    "not instrumented: the architecture is not known at synthesis ({value})",
+    "Datadog's layers differ by architecture. Give a literal `x86_64` or `arm64`.",
+)
+ARCHITECTURE_NO_LAYER = _kind(
+    "Architecture.noLayer",
+    WARNING,
+    "not instrumented: Datadog publishes no {architecture} layer for {runtime}",
+    "Use the other architecture, or give the layer ARN to use with the `*_layer_arn` option.",
+)
+HANDLER_UNRESOLVED = _kind(
+    "Handler.unresolved",
+    WARNING,
+    "not instrumented: the handler is not known at synthesis, so it cannot be redirected",
+    "Give a literal handler, or set `redirect_handler=False` and wrap the handler in code.",
+)
+HANDLER_CONFLICT = _kind(
+    "Handler.conflict",
+    WARNING,
+    "handler not redirected: DD_LAMBDA_HANDLER is already set to {value!r} but the handler is "
+    "{handler!r}",
+    "Either the function is half-instrumented by hand or DD_LAMBDA_HANDLER is stale. Remove "
+    "DD_LAMBDA_HANDLER from the function (cdk-datadog sets it) or set the handler to the "
+    "Datadog wrapper yourself.",
+)
+HANDLER_NEEDS_EXTENSION = _kind(
+    "Handler.needsExtension",
+    WARNING,
+    "{family} functions are traced only with the Datadog Lambda Extension; without "
+    "`extension_layer_version` the tracer layer is attached but never started",
+    "Set `extension_layer_version` (and an API key source): the extension starts the tracer "
+    "through AWS_LAMBDA_EXEC_WRAPPER.",
+)
+LAYERS_NO_PUBLISHER = _kind(
+    "Layers.noPublisherInPartition",
+    ERROR,
+    "not instrumented: Datadog publishes no layers in region {region!r} (partition "
+    "{partition!r})",
+    "Mirror the layers into an account of that partition and set `use_layers_from_account`, "
+    "or give every layer with the `*_layer_arn` options.",
+)
+LAYERS_TOO_MANY = _kind(
+    "Layers.tooMany",
+    ERROR,
+    "not instrumented: it already has {existing} layer(s) ({names}) and needs {added} more; "
+    "Lambda allows at most 5",
+    "Remove a layer, merge layers, or set `add_layers=False` and bundle the Datadog library "
+    "in the function's package.",
+)
+LAYERS_WRONG = _kind(
+    "Layers.mismatch",
+    WARNING,
+    "already carries Datadog layer {existing!r}, which does not match {runtime} on "
+    "{architecture} (expected {expected!r}); no second layer added",
+    "Remove the wrong Datadog layer from the function; cdk-datadog then attaches the right one.",
+)
+LAYERS_KEPT = _kind(
+    "Layers.userVersionKept",
+    INFO,
+    "already carries Datadog layer {layer!r}; kept as it is",
+    "A Datadog layer attached by the user is never replaced, whatever its version.",
+)
+ENV_KEPT = _kind(
+    "Environment.userValueKept",
+    INFO,
+    "kept the function's own value of {names}",
+    "A DD_* variable set on the function always wins over options and defaults.",
+)
+ENV_TOO_LARGE = _kind(
+    "Environment.tooLarge",
+    ERROR,
+    "not instrumented: its environment would be {size} bytes; Lambda allows 4096",
+    "Lambda limits the total size of environment variable names and values to 4 KB. Shorten "
+    "DD_TAGS or other variables, or move values out of the environment.",
+)
+API_KEY_PLAINTEXT = _kind(
+    "ApiKey.plaintext",
+    WARNING,
+    "the Datadog API key given with `api_key` lands in clear text in the function's "
+    "environment and the template",
+    "Store the key in Secrets Manager (`api_key_secret_arn`), SSM (`api_key_ssm_arn`) or "
+    "encrypt it with KMS (`api_kms_key`).",
+)
+API_KEY_KMS_UNKNOWN = _kind(
+    "ApiKey.kmsKeyUnknown",
+    WARNING,
+    "could not read the KMS key ARN from `api_kms_key`; no kms:Decrypt permission granted",
+    "Grant kms:Decrypt on the key that encrypted the API key to the function's role.",
+)
+API_KEY_NO_GRANT = _kind(
+    "ApiKey.notGranted",
+    INFO,
+    "`grant_secret_read_access` is false: the function's role must already allow reading "
+    "the API key",
+    "Grant the read permission yourself, or remove `grant_secret_read_access=False`.",
+)
+API_KEY_SECRET_NODE_SYNC = _kind(
+    "ApiKey.secretArnNeedsExtension",
+    ERROR,
+    "not instrumented: Node functions cannot read `api_key_secret_arn` when metrics are sent "
+    "synchronously (flush_metrics_to_logs=False without the extension)",
+    "Add the extension (`extension_layer_version`), or use `api_kms_key` / `api_key` for Node.",
+)
+LOGS_EXTENSION = _kind(
+    "Logs.extensionShipsLogs",
+    INFO,
+    "the Datadog Lambda Extension ships logs; no Forwarder subscription added",
+    "With the extension, logs, metrics and traces go straight to Datadog; a Forwarder "
+    "subscription would send the logs twice.",
+)
+LOGS_NOWHERE = _kind(
+    "Logs.noDestination",
+    WARNING,
+    "metrics are written to the logs (DD_FLUSH_TO_LOG=true) but no Forwarder or extension "
+    "ships them to Datadog",
+    "Set `forwarder_arn` (the Datadog Forwarder function) or `extension_layer_version` "
+    "with an API key source.",
+)
+SOURCE_CODE_TAGS_KEPT = _kind(
+    "SourceCode.userTagsKept",
+    INFO,
+    "DD_TAGS set on the function is kept; git metadata for source code integration not added",
+    "Add `git.commit.sha` and `git.repository_url` to your DD_TAGS, or let cdk-datadog set "
+    "DD_TAGS from the `tags` option.",
+)
+
+NOTE_KINDS: tuple[NoteKind, ...] = tuple(
+    value for value in globals().values() if isinstance(value, NoteKind)
+)

@@ -1,0 +1,101 @@
+"""What the engine decides for one function: a Plan to apply, or a Skip with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Union
+
+from cdk_datadog.engine.notes import NoteKind
+
+
+@dataclass(frozen=True)
+class Note:
+    kind: NoteKind
+    message: str
+
+    @property
+    def id(self) -> str:
+        return self.kind.id
+
+    @property
+    def level(self) -> str:
+        return self.kind.level
+
+    def __str__(self) -> str:
+        return f"[{self.kind.id}] {self.message}"
+
+
+@dataclass(frozen=True)
+class LayerArn:
+    """A layer version ARN whose region, partition or account may only be known at deploy.
+
+    `None` parts are rendered by the front end from the deploy-time values (`AWS::Region`,
+    `AWS::Partition`, and the Datadog publisher account of that partition).
+    """
+
+    name: str
+    version: int | None = None
+    region: str | None = None
+    partition: str | None = None
+    account: str | None = None
+    #: an ARN given as-is by the user (`*_layer_arn`); other fields are then informative
+    literal: str | None = None
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.literal is not None or None not in (
+            self.region,
+            self.partition,
+            self.account,
+        )
+
+    @property
+    def arn(self) -> str:
+        """The ARN, with `${AWS::Region}`-style placeholders for parts known only at deploy."""
+        if self.literal is not None:
+            return self.literal
+        partition = self.partition or "${AWS::Partition}"
+        region = self.region or "${AWS::Region}"
+        account = self.account or "${DatadogAccount}"
+        return f"arn:{partition}:lambda:{region}:{account}:layer:{self.name}:{self.version}"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An IAM permission the function's role needs to read its API key."""
+
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    #: the option the grant comes from, for messages
+    option: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    path: str
+    family: str
+    layers: tuple[LayerArn, ...] = ()
+    #: the new handler, or None to leave it unchanged
+    handler: str | None = None
+    #: variables to add; never a key the function already sets
+    environment: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
+    grants: tuple[Grant, ...] = ()
+    subscribe_logs: bool = False
+    xray_tracing: bool = False
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.layers or self.handler or self.environment or self.grants)
+
+
+@dataclass(frozen=True)
+class Skip:
+    path: str
+    reason: Note
+    notes: tuple[Note, ...] = ()
+
+
+Decision = Union[Plan, Skip]  # noqa: UP007 (a runtime alias; Python 3.9 has no X | Y)

@@ -1,0 +1,254 @@
+"""plan_function: the one decision, for one function, that both front ends apply."""
+
+from __future__ import annotations
+
+import fnmatch
+
+from cdk_datadog import __version__
+from cdk_datadog.engine import envvars as ev
+from cdk_datadog.engine import notes as nk
+from cdk_datadog.engine.catalog import load_catalog
+from cdk_datadog.engine.config import DatadogConfig
+from cdk_datadog.engine.environment import datadog_variables, environment_size
+from cdk_datadog.engine.facts import FunctionFacts
+from cdk_datadog.engine.grants import api_key_grants
+from cdk_datadog.engine.handler import EXEC_WRAPPER_FAMILIES, redirect
+from cdk_datadog.engine.layers import choose_layers, layer_name_of, partition_of
+from cdk_datadog.engine.plan import LayerArn, Note, Plan, Skip
+from cdk_datadog.engine.tokens import is_token
+
+MAX_LAYERS = 5
+MAX_ENVIRONMENT_BYTES = 4096
+CONSTRUCT_TAG = "dd_cdk_construct"
+CONSTRUCT_TAG_VALUE = f"cdk-datadog/{__version__}"
+
+
+def note(kind: nk.NoteKind, **values: object) -> Note:
+    return Note(kind, kind.message.format(**values))
+
+
+def excluded_by(facts: FunctionFacts, patterns: tuple[str, ...]) -> str | None:
+    """The first `exclude` pattern matching the function's path or name."""
+    names = [facts.path] + (
+        [facts.function_name] if isinstance(facts.function_name, str) else []
+    )
+    for pattern in patterns:
+        if any(fnmatch.fnmatchcase(name, pattern) for name in names):
+            return pattern
+    return None
+
+
+def function_tags(config: DatadogConfig) -> dict[str, str]:
+    """Resource tags: the construct marker, unified service tags and the `tags` option."""
+    tags = {CONSTRUCT_TAG: CONSTRUCT_TAG_VALUE}
+    if config.tags and not is_token(config.tags):
+        for pair in config.tags.split(","):
+            key, _, value = pair.partition(":")
+            if key.strip() and value.strip():
+                tags[key.strip()] = value.strip()
+    for key in ("service", "env", "version"):
+        value = getattr(config, key)
+        if value is not None:
+            tags[key] = value
+    return tags
+
+
+def _kept_values(facts: FunctionFacts, wanted: dict[str, str]) -> dict[str, str]:
+    """Our variables minus those the function already sets (the user wins)."""
+    return {
+        name: value for name, value in wanted.items() if name not in facts.environment
+    }
+
+
+def _user_overrides(facts: FunctionFacts, wanted: dict[str, str]) -> list[str]:
+    return sorted(
+        name
+        for name, value in wanted.items()
+        if name in facts.environment
+        and facts.environment[name] != value
+        and name != ev.DD_LAMBDA_HANDLER
+    )
+
+
+def plan_function(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
+    """Decide how to instrument one function: a Plan to apply, or a Skip saying why not."""
+    pattern = excluded_by(facts, config.exclude)
+    if pattern is not None:
+        return Skip(
+            facts.path, note(nk.EXCLUDED, source=f"exclude pattern {pattern!r}")
+        )
+    if facts.is_edge:
+        return Skip(facts.path, note(nk.EDGE))
+    if facts.package_type == "Image":
+        return _plan_image(facts, config)
+    return _plan_zip(facts, config)
+
+
+def _plan_image(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
+    wanted = datadog_variables(config, "image")
+    return _finish(facts, config, "image", (), None, wanted, [note(nk.IMAGE)])
+
+
+def _plan_zip(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
+    catalog = load_catalog()
+    if facts.runtime is None:
+        raw = facts.unresolved.get("runtime", "missing")
+        return Skip(facts.path, note(nk.RUNTIME_UNRESOLVED, value=raw))
+    runtime = catalog.runtime(facts.runtime)
+    if runtime is None:
+        return Skip(facts.path, note(nk.RUNTIME_UNSUPPORTED, runtime=facts.runtime))
+    if facts.architecture is None:
+        raw = facts.unresolved.get("architecture", "missing")
+        return Skip(facts.path, note(nk.ARCHITECTURE_UNRESOLVED, value=raw))
+    if runtime.layers and facts.architecture not in runtime.layers:
+        return Skip(
+            facts.path,
+            note(
+                nk.ARCHITECTURE_NO_LAYER,
+                architecture=facts.architecture,
+                runtime=runtime.name,
+            ),
+        )
+    family = runtime.family
+    notes: list[Note] = []
+
+    choice = choose_layers(runtime, facts.architecture, facts.region, config, catalog)
+    if choice.unpublished_partition is not None:
+        return Skip(
+            facts.path,
+            note(
+                nk.LAYERS_NO_PUBLISHER,
+                region=facts.region,
+                partition=choice.unpublished_partition,
+            ),
+        )
+    layers = _new_layers(facts, choice.layers, runtime.name, notes)
+    if len(facts.layers) + len(layers) > MAX_LAYERS:
+        names = ", ".join(layer_name_of(arn) or str(arn) for arn in facts.layers)
+        return Skip(
+            facts.path,
+            note(
+                nk.LAYERS_TOO_MANY,
+                existing=len(facts.layers),
+                names=names,
+                added=len(layers),
+            ),
+        )
+
+    wanted: dict[str, str] = {}
+    new_handler = None
+    if config.redirect_handler:
+        if facts.handler is None and family in ("python", "node"):
+            return Skip(facts.path, note(nk.HANDLER_UNRESOLVED))
+        change = redirect(
+            family,
+            facts.handler or "",
+            facts.environment,
+            config.add_layers,
+            config.uses_extension,
+            catalog,
+        )
+        if change.conflict is not None:
+            notes.append(
+                note(nk.HANDLER_CONFLICT, value=change.conflict, handler=facts.handler)
+            )
+        new_handler = change.handler
+        wanted.update(change.environment)
+    if family in EXEC_WRAPPER_FAMILIES and not config.uses_extension:
+        notes.append(note(nk.HANDLER_NEEDS_EXTENSION, family=family))
+    if (
+        family == "node"
+        and config.secret_arn
+        and not config.uses_extension
+        and not config.flush_to_log
+    ):
+        return Skip(facts.path, note(nk.API_KEY_SECRET_NODE_SYNC))
+    wanted.update(datadog_variables(config, family))
+    return _finish(facts, config, family, layers, new_handler, wanted, notes)
+
+
+def _new_layers(
+    facts: FunctionFacts, wanted: tuple[LayerArn, ...], runtime: str, notes: list[Note]
+) -> tuple[LayerArn, ...]:
+    """Wanted layers the function does not carry yet; a Datadog layer already there is kept."""
+    catalog = load_catalog()
+    datadog_names = catalog.datadog_layer_names()
+    existing = [layer_name_of(arn) for arn in facts.layers]
+    extension_names = set(catalog.extension_layers.values())
+    result = []
+    for layer in wanted:
+        is_extension = layer.name in extension_names
+        if layer.name in existing:
+            continue
+        same_kind = [
+            name
+            for name in existing
+            if name in datadog_names and (name in extension_names) == is_extension
+        ]
+        if same_kind:
+            notes.append(
+                note(
+                    nk.LAYERS_WRONG,
+                    existing=same_kind[0],
+                    runtime=runtime,
+                    architecture=facts.architecture,
+                    expected=layer.name,
+                )
+            )
+            continue
+        result.append(layer)
+    return tuple(result)
+
+
+def _finish(
+    facts: FunctionFacts,
+    config: DatadogConfig,
+    family: str,
+    layers: tuple[LayerArn, ...],
+    handler: str | None,
+    wanted: dict[str, str],
+    notes: list[Note],
+) -> Plan | Skip:
+    overridden = _user_overrides(facts, wanted)
+    if overridden:
+        notes.append(note(nk.ENV_KEPT, names=", ".join(overridden)))
+    if (
+        ev.DD_TAGS in overridden
+        and config.source_code_integration
+        and config.git is not None
+    ):
+        notes.append(note(nk.SOURCE_CODE_TAGS_KEPT))
+    environment = _kept_values(facts, wanted)
+    size = environment_size({**facts.environment, **environment})
+    if size > MAX_ENVIRONMENT_BYTES:
+        return Skip(facts.path, note(nk.ENV_TOO_LARGE, size=size), tuple(notes))
+    grants, kms_unknown = api_key_grants(config)
+    if kms_unknown:
+        notes.append(note(nk.API_KEY_KMS_UNKNOWN))
+    if not config.grant_secret_read_access and config.api_key_sources() not in (
+        [],
+        ["api_key"],
+    ):
+        notes.append(note(nk.API_KEY_NO_GRANT))
+    if config.api_key is not None:
+        notes.append(note(nk.API_KEY_PLAINTEXT))
+    subscribe = config.forwarder_arn is not None and not config.uses_extension
+    if config.forwarder_arn is not None and config.uses_extension:
+        notes.append(note(nk.LOGS_EXTENSION))
+    if config.flush_to_log and config.forwarder_arn is None:
+        notes.append(note(nk.LOGS_NOWHERE))
+    return Plan(
+        path=facts.path,
+        family=family,
+        layers=layers,
+        handler=handler,
+        environment=environment,
+        tags=function_tags(config),
+        grants=grants,
+        subscribe_logs=subscribe,
+        xray_tracing=config.enable_xray_tracing,
+        notes=tuple(notes),
+    )
+
+
+__all__ = ["partition_of", "plan_function"]

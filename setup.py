@@ -1,0 +1,50 @@
+"""Packaging for cdk-datadog.
+
+Runtime dependencies are ranges (a library must not pin its users); the `dev` extra pins
+exactly what CI installs so that a green run is reproducible.
+"""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="cdk-datadog",
+    version="0.1.0",
+    description=(
+        "Instrument every AWS Lambda function of a CDK app, or of a CloudFormation / SAM / "
+        "Serverless template, for Datadog at definition time."
+    ),
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.9",
+    packages=find_packages(include=["cdk_datadog", "cdk_datadog.*"]),
+    package_data={"cdk_datadog": ["py.typed", "data/*.yaml"]},
+    install_requires=[
+        "PyYAML>=6.0",
+        "cfn-flip>=1.3.0",
+    ],
+    extras_require={
+        "cdk": [
+            "aws-cdk-lib>=2.150.0,<3",
+            "constructs>=10.0.0,<11",
+        ],
+        "dev": [
+            "aws-cdk-lib==2.275.0",
+            "constructs==10.8.1",
+            "cfn-flip==1.3.0",
+            "PyYAML==6.0.4",
+            "cfn-lint==1.58.0",
+            "datadog-cdk-constructs-v2==5.3.0",
+            "datadog-lambda==8.130.0",
+            "pytest==9.2.0",
+            "pytest-xdist==3.8.0",
+            "hypothesis==6.155.2",
+            "ruff==0.17.6",
+        ],
+    },
+    entry_points={"console_scripts": ["cdk-datadog=cdk_datadog.cli:main"]},
+    classifiers=[
+        "Programming Language :: Python :: 3",
+        "Framework :: AWS CDK :: 2",
+        "Typing :: Typed",
+    ],
+)
