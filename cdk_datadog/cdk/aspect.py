@@ -20,6 +20,7 @@ from constructs import Construct, IConstruct
 
 from cdk_datadog.cdk.apply import annotate, apply_plan
 from cdk_datadog.cdk.facts import facts_from_properties
+from cdk_datadog.cdk.logs import existing_filter_counts, subscribe_function_logs
 from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.planner import plan_function
@@ -67,6 +68,7 @@ class DatadogAspect:
         self._secret = secret if config.grant_secret_read_access else None
         self._registry = registry
         self._regions: dict[str, str | None] = {}
+        self._filter_counts: dict[str, dict[str, int]] = {}
 
     def visit(self, node: IConstruct) -> None:
         if isinstance(node, lambda_.CfnFunction):
@@ -104,4 +106,21 @@ class DatadogAspect:
         apply_plan(
             cfn, function, decision, list(properties.get("layers") or []), self._secret
         )
-        annotate(target, decision.notes)
+        notes = decision.notes
+        if decision.subscribe_logs and self._config.forwarder_arn is not None:
+            log_note = subscribe_function_logs(
+                cfn,
+                target,
+                properties,
+                self._config.forwarder_arn,
+                self._config.create_forwarder_permissions,
+                self._filter_counts_of(stack),
+            )
+            notes = (*notes, log_note) if log_note is not None else notes
+        annotate(target, notes)
+
+    def _filter_counts_of(self, stack: Stack) -> dict[str, int]:
+        key = stack.node.path
+        if key not in self._filter_counts:
+            self._filter_counts[key] = existing_filter_counts(stack)
+        return self._filter_counts[key]

@@ -174,6 +174,23 @@ LOGS_EXTENSION = _kind(
     "With the extension, logs, metrics and traces go straight to Datadog; a Forwarder "
     "subscription would send the logs twice.",
 )
+LOGS_GROUP_ADDED = _kind(
+    "Logs.logGroupAdded",
+    INFO,
+    "added log group {log_group} (the function's LoggingConfig.LogGroup) subscribed to the "
+    "Forwarder; an already deployed function now logs there instead of /aws/lambda/<name>",
+    "A subscription needs a log group that exists at deploy, and /aws/lambda/<name> exists only "
+    "after the first invocation of a new function. Pass `log_group=` to the function to choose "
+    "the group yourself; cdk-datadog then subscribes it and adds nothing else.",
+)
+LOGS_TOO_MANY_FILTERS = _kind(
+    "Logs.tooManySubscriptions",
+    WARNING,
+    "log group {log_group} already has {count} subscription filters; CloudWatch Logs allows 2, "
+    "so it is not subscribed to the Forwarder",
+    "Remove one of the existing subscription filters, or ship these logs another way (the "
+    "Datadog Lambda Extension).",
+)
 LOGS_NOWHERE = _kind(
     "Logs.noDestination",
     WARNING,
