@@ -116,6 +116,9 @@ class DatadogConfig:
     version: str | None = None
     exclude: tuple[str, ...] = ()
     enable_xray_tracing: bool = False
+    subscribe_to_access_logs: Optional[bool] = None
+    subscribe_to_execution_logs: bool = False
+    step_functions: Optional[bool] = None
     #: not an option: filled by the front end from git when source_code_integration is on
     git: GitMetadata | None = None
 
@@ -130,6 +133,23 @@ class DatadogConfig:
     def flush_to_log(self) -> bool:
         """Metrics go to the logs unless the extension (or synchronous flushing) sends them."""
         return self.flush_metrics_to_logs and not self.uses_extension
+
+    @property
+    def subscribes_access_logs(self) -> bool:
+        """API Gateway access logs go to the Forwarder unless the user says otherwise."""
+        if self.forwarder_arn is None:
+            return False
+        return self.subscribe_to_access_logs is not False
+
+    @property
+    def subscribes_execution_logs(self) -> bool:
+        return self.forwarder_arn is not None and self.subscribe_to_execution_logs
+
+    @property
+    def instruments_step_functions(self) -> bool:
+        if self.step_functions is not None:
+            return self.step_functions
+        return self.forwarder_arn is not None or self.uses_extension
 
     @property
     def secret_arn(self) -> str | None:

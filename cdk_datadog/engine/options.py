@@ -111,6 +111,24 @@ _SPECS = (
         "exclude", STR_LIST, (), "construct-path or logical-id globs to leave alone"
     ),
     OptionSpec("enable_xray_tracing", BOOL, False, "active X-Ray tracing"),
+    OptionSpec(
+        "subscribe_to_access_logs",
+        BOOL,
+        None,
+        "subscribe API Gateway access log groups (default: on when forwarder_arn is set)",
+    ),
+    OptionSpec(
+        "subscribe_to_execution_logs",
+        BOOL,
+        False,
+        "subscribe API Gateway execution log groups",
+    ),
+    OptionSpec(
+        "step_functions",
+        BOOL,
+        None,
+        "log and trace state machines (default: on with a forwarder or the extension)",
+    ),
 )
 
 OPTION_SPECS: dict[str, OptionSpec] = {spec.name: spec for spec in _SPECS}
