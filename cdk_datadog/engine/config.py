@@ -116,9 +116,9 @@ class DatadogConfig:
     version: str | None = None
     exclude: tuple[str, ...] = ()
     enable_xray_tracing: bool = False
-    subscribe_to_access_logs: Optional[bool] = None
+    subscribe_to_access_logs: bool | None = None
     subscribe_to_execution_logs: bool = False
-    step_functions: Optional[bool] = None
+    step_functions: bool | None = None
     #: not an option: filled by the front end from git when source_code_integration is on
     git: GitMetadata | None = None
 
