@@ -19,6 +19,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, IConstruct
 
 from cdk_datadog.cdk.apply import annotate, apply_plan
+from cdk_datadog.cdk.edge import edge_function_logical_ids
 from cdk_datadog.cdk.facts import facts_from_properties
 from cdk_datadog.cdk.logs import existing_filter_counts, subscribe_function_logs
 from cdk_datadog.engine.config import DatadogConfig
@@ -69,6 +70,7 @@ class DatadogAspect:
         self._registry = registry
         self._regions: dict[str, str | None] = {}
         self._filter_counts: dict[str, dict[str, int]] = {}
+        self._edge_ids: dict[str, frozenset[str]] = {}
 
     def visit(self, node: IConstruct) -> None:
         if isinstance(node, lambda_.CfnFunction):
@@ -96,7 +98,7 @@ class DatadogAspect:
             display_path,
             properties,
             self._region(stack),
-            _is_under(display_path, self._registry.edge_scopes),
+            self._is_edge(cfn, stack, display_path),
         )
         decision = plan_function(facts, self._config)
         self._registry.decisions[path] = decision
@@ -118,6 +120,17 @@ class DatadogAspect:
             )
             notes = (*notes, log_note) if log_note is not None else notes
         annotate(target, notes)
+
+    def _is_edge(self, cfn: lambda_.CfnFunction, stack: Stack, path: str) -> bool:
+        if _is_under(path, self._registry.edge_scopes):
+            return True
+        key = stack.node.path
+        if key not in self._edge_ids:
+            self._edge_ids[key] = edge_function_logical_ids(stack)
+        return (
+            bool(self._edge_ids[key])
+            and stack.get_logical_id(cfn) in self._edge_ids[key]
+        )
 
     def _filter_counts_of(self, stack: Stack) -> dict[str, int]:
         key = stack.node.path

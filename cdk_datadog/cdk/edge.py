@@ -1,0 +1,64 @@
+"""Finding Lambda@Edge functions, which must be left alone.
+
+Lambda@Edge refuses environment variables and these layers, so instrumenting one breaks the
+deploy. A function is an edge function when it lives inside `cloudfront.experimental.EdgeFunction`
+or when a CloudFront distribution of its stack associates one of its versions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Stack
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_lambda as lambda_
+
+
+def _associated_arns(value: Any) -> list[Any]:
+    """Every `lambdaFunctionArn` in a resolved distribution config, however deep."""
+    found: list[Any] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "lambdaFunctionArn":
+                found.append(item)
+            else:
+                found.extend(_associated_arns(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(_associated_arns(item))
+    return found
+
+
+def _ref(value: Any) -> str | None:
+    if (
+        isinstance(value, dict)
+        and set(value) == {"Ref"}
+        and isinstance(value["Ref"], str)
+    ):
+        return value["Ref"]
+    return None
+
+
+def edge_function_logical_ids(stack: Stack) -> frozenset[str]:
+    """Logical ids of the functions whose versions a distribution of `stack` associates."""
+    nodes = stack.node.find_all()
+    distributions = [
+        node for node in nodes if isinstance(node, cloudfront.CfnDistribution)
+    ]
+    if not distributions:
+        return frozenset()
+    versions = [node for node in nodes if isinstance(node, lambda_.CfnVersion)]
+    resolved = stack.resolve(
+        {
+            "distributions": [node._cfn_properties for node in distributions],
+            "versions": [[node.ref, node._cfn_properties] for node in versions],
+        }
+    )
+    associated = {_ref(arn) for arn in _associated_arns(resolved["distributions"])}
+    functions = set()
+    for version_ref, properties in resolved["versions"]:
+        if _ref(version_ref) in associated:
+            function = _ref(properties.get("functionName"))
+            if function is not None:
+                functions.add(function)
+    return frozenset(functions)
