@@ -75,18 +75,21 @@ class ProdStage(cdk.Stage):
         )
 
 
-def build_app(outdir: str | None = None) -> cdk.App:
+#: the extension ships metrics, traces and logs; the key stays in Secrets Manager
+DATADOG_OPTIONS = {
+    "site": "datadoghq.eu",
+    "extension_layer_version": 101,
+    "api_key_secret_arn": f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:datadog-api-key",
+    "service": "shop",
+    "env": "prod",
+    "version": "1.4.2",
+}
+
+
+def build_app(outdir: str | None = None, **option_overrides: object) -> cdk.App:
+    """The example app; `option_overrides` (None removes an option) let tests try other modes."""
     app = cdk.App(outdir=outdir) if outdir else cdk.App()
-    Datadog(
-        app,
-        "Datadog",
-        site="datadoghq.eu",
-        extension_layer_version=101,
-        api_key_secret_arn=f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:datadog-api-key",
-        service="shop",
-        env="prod",
-        version="1.4.2",
-    )
+    Datadog(app, "Datadog", **{**DATADOG_OPTIONS, **option_overrides})
     OrdersStack(app, "Orders", env=cdk.Environment(account=ACCOUNT, region="us-east-1"))
     BillingStack(
         app, "Billing"

@@ -201,7 +201,22 @@ def _unknown_option_hint(name: str) -> str:
     return f"unknown option.{hint} Options are those of datadog-cdk-constructs-v2 (snake_case)."
 
 
+#: options whose value is a credential: never echoed in an error message
+SECRET_OPTIONS = frozenset({"api_key", "api_kms_key"})
+
+
 def _checked_type(spec: opt.OptionSpec, value: Any) -> Any:
+    try:
+        return _checked_type_of(spec, value)
+    except OptionError:
+        if spec.name in SECRET_OPTIONS:
+            raise OptionError(
+                spec.name, f"expected {spec.kind} (value not shown)"
+            ) from None
+        raise
+
+
+def _checked_type_of(spec: opt.OptionSpec, value: Any) -> Any:
     kind = spec.kind
     if kind == opt.OBJECT:
         return value
