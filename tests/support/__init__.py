@@ -1,0 +1,1 @@
+"""Test helpers shared by the test suites (not part of the package)."""
