@@ -70,9 +70,7 @@ class BillingStack(cdk.Stack):
 class ProdStage(cdk.Stage):
     def __init__(self, scope: Construct, id: str, **kwargs) -> None:
         super().__init__(scope, id, **kwargs)
-        OrdersStack(
-            self, "Orders", env=cdk.Environment(account=ACCOUNT, region="eu-west-1")
-        )
+        OrdersStack(self, "Orders", env=cdk.Environment(account=ACCOUNT, region="eu-west-1"))
 
 
 #: the extension ships metrics, traces and logs; the key stays in Secrets Manager
@@ -91,9 +89,7 @@ def build_app(outdir: str | None = None, **option_overrides: object) -> cdk.App:
     app = cdk.App(outdir=outdir) if outdir else cdk.App()
     Datadog(app, "Datadog", **{**DATADOG_OPTIONS, **option_overrides})
     OrdersStack(app, "Orders", env=cdk.Environment(account=ACCOUNT, region="us-east-1"))
-    BillingStack(
-        app, "Billing"
-    )  # environment-agnostic: layer ARNs follow the deploy region
+    BillingStack(app, "Billing")  # environment-agnostic: layer ARNs follow the deploy region
     ProdStage(app, "Prod")
     return app
 

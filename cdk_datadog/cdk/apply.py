@@ -55,9 +55,7 @@ def _grantee(
 ) -> iam.IGrantable:
     if function is not None:
         return function
-    return iam.Role.from_role_arn(
-        stack, f"{cfn.node.id}DatadogRole", cfn.role, mutable=True
-    )
+    return iam.Role.from_role_arn(stack, f"{cfn.node.id}DatadogRole", cfn.role, mutable=True)
 
 
 def apply_plan(
@@ -79,9 +77,7 @@ def apply_plan(
     for key, value in plan.tags.items():
         cfn.tags.set_tag(key, value, TAG_PRIORITY)
     statements = [
-        iam.PolicyStatement(
-            actions=list(grant.actions), resources=list(grant.resources)
-        )
+        iam.PolicyStatement(actions=list(grant.actions), resources=list(grant.resources))
         for grant in plan.grants
     ]
     if plan.xray_tracing:

@@ -105,9 +105,7 @@ class DatadogAspect:
         if isinstance(decision, Skip):
             annotate(target, (decision.reason, *decision.notes))
             return
-        apply_plan(
-            cfn, function, decision, list(properties.get("layers") or []), self._secret
-        )
+        apply_plan(cfn, function, decision, list(properties.get("layers") or []), self._secret)
         notes = decision.notes
         if decision.subscribe_logs and self._config.forwarder_arn is not None:
             log_note = subscribe_function_logs(
@@ -127,10 +125,7 @@ class DatadogAspect:
         key = stack.node.path
         if key not in self._edge_ids:
             self._edge_ids[key] = edge_function_logical_ids(stack)
-        return (
-            bool(self._edge_ids[key])
-            and stack.get_logical_id(cfn) in self._edge_ids[key]
-        )
+        return bool(self._edge_ids[key]) and stack.get_logical_id(cfn) in self._edge_ids[key]
 
     def _filter_counts_of(self, stack: Stack) -> dict[str, int]:
         key = stack.node.path

@@ -47,9 +47,7 @@ class Datadog(Construct):
 
     def _cover_stages(self, scope: Stage, resynthesize: bool) -> None:
         stages = [
-            node
-            for node in scope.node.find_all()
-            if isinstance(node, Stage) and node is not scope
+            node for node in scope.node.find_all() if isinstance(node, Stage) and node is not scope
         ]
         new = [stage for stage in stages if stage.node.path not in self._covered]
         for stage in new:
@@ -80,9 +78,7 @@ class DatadogLambda(Construct):
         self._aspect = DatadogAspect(config, secret, self._registry)
         self._added: set[str] = set()
 
-    def add_lambda_functions(
-        self, lambda_functions: Iterable[lambda_.IFunction]
-    ) -> None:
+    def add_lambda_functions(self, lambda_functions: Iterable[lambda_.IFunction]) -> None:
         """Instrument these functions at synthesis; imported functions are ignored."""
         for function in lambda_functions:
             node_path = function.node.path

@@ -30,11 +30,7 @@ def _associated_arns(value: Any) -> list[Any]:
 
 
 def _ref(value: Any) -> str | None:
-    if (
-        isinstance(value, dict)
-        and set(value) == {"Ref"}
-        and isinstance(value["Ref"], str)
-    ):
+    if isinstance(value, dict) and set(value) == {"Ref"} and isinstance(value["Ref"], str):
         return value["Ref"]
     return None
 
@@ -42,9 +38,7 @@ def _ref(value: Any) -> str | None:
 def edge_function_logical_ids(stack: Stack) -> frozenset[str]:
     """Logical ids of the functions whose versions a distribution of `stack` associates."""
     nodes = stack.node.find_all()
-    distributions = [
-        node for node in nodes if isinstance(node, cloudfront.CfnDistribution)
-    ]
+    distributions = [node for node in nodes if isinstance(node, cloudfront.CfnDistribution)]
     if not distributions:
         return frozenset()
     versions = [node for node in nodes if isinstance(node, lambda_.CfnVersion)]

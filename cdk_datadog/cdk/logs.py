@@ -67,9 +67,7 @@ def subscribe_function_logs(
     added: Note | None = None
     if resolved_group is None:
         # Lambda's own log groups never expire; keep that rather than CDK's two-year default.
-        group = logs.LogGroup(
-            target, "DatadogLogGroup", retention=logs.RetentionDays.INFINITE
-        )
+        group = logs.LogGroup(target, "DatadogLogGroup", retention=logs.RetentionDays.INFINITE)
         cfn.add_property_override("LoggingConfig.LogGroup", group.log_group_name)
         resolved_group = stack.resolve(group.log_group_name)
         added = note(nk.LOGS_GROUP_ADDED, log_group=group.node.path)

@@ -26,9 +26,7 @@ def context_options(scope: Construct) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
-        raise OptionError(
-            CONTEXT_KEY, f"the cdk.json context key must be an object, got {raw!r}"
-        )
+        raise OptionError(CONTEXT_KEY, f"the cdk.json context key must be an object, got {raw!r}")
     result = {}
     for key, value in raw.items():
         name = canonical_name(key)
@@ -41,9 +39,7 @@ def context_options(scope: Construct) -> dict[str, Any]:
     return result
 
 
-def build_config(
-    scope: Construct, options: Mapping[str, Any]
-) -> tuple[DatadogConfig, Any]:
+def build_config(scope: Construct, options: Mapping[str, Any]) -> tuple[DatadogConfig, Any]:
     """The validated config, and the ISecret given as `api_key_secret` (for its grants).
 
     Explicit keyword arguments win over cdk.json context. An ISecret is passed to the engine

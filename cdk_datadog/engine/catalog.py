@@ -50,9 +50,7 @@ class Catalog:
 def load_catalog() -> Catalog:
     raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
     runtimes = {
-        name: RuntimeInfo(
-            name=name, family=spec["family"], layers=dict(spec.get("layers", {}))
-        )
+        name: RuntimeInfo(name=name, family=spec["family"], layers=dict(spec.get("layers", {})))
         for name, spec in raw["runtimes"].items()
     }
     return Catalog(

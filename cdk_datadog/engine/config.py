@@ -23,16 +23,11 @@ _ML_APP = re.compile(r"^[a-zA-Z0-9_\-:./]{1,193}$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ARN_HEAD = r"^arn:aws(?:-[a-z]+)*:"
 _ARN_PATTERNS = {
-    "layer": re.compile(
-        _ARN_HEAD + r"lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$"
-    ),
+    "layer": re.compile(_ARN_HEAD + r"lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$"),
     "function": re.compile(
-        _ARN_HEAD
-        + r"lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9$_-]+)?$"
+        _ARN_HEAD + r"lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(?::[A-Za-z0-9$_-]+)?$"
     ),
-    "secret": re.compile(
-        _ARN_HEAD + r"secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$"
-    ),
+    "secret": re.compile(_ARN_HEAD + r"secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$"),
     "parameter": re.compile(_ARN_HEAD + r"ssm:[a-z0-9-]+:\d{12}:parameter/[\w/.-]+$"),
 }
 _ARN_EXAMPLES = {
@@ -124,10 +119,7 @@ class DatadogConfig:
 
     @property
     def uses_extension(self) -> bool:
-        return (
-            self.extension_layer_version is not None
-            or self.extension_layer_arn is not None
-        )
+        return self.extension_layer_version is not None or self.extension_layer_arn is not None
 
     @property
     def flush_to_log(self) -> bool:
@@ -210,9 +202,7 @@ def _checked_type(spec: opt.OptionSpec, value: Any) -> Any:
         return _checked_type_of(spec, value)
     except OptionError:
         if spec.name in SECRET_OPTIONS:
-            raise OptionError(
-                spec.name, f"expected {spec.kind} (value not shown)"
-            ) from None
+            raise OptionError(spec.name, f"expected {spec.kind} (value not shown)") from None
         raise
 
 
@@ -227,9 +217,7 @@ def _checked_type_of(spec: opt.OptionSpec, value: Any) -> Any:
             return value
         raise OptionError(spec.name, f"expected True or False, got {value!r}")
     if kind == opt.STR:
-        if spec.name == "datadog_app_sec_mode" and isinstance(
-            getattr(value, "value", None), str
-        ):
+        if spec.name == "datadog_app_sec_mode" and isinstance(getattr(value, "value", None), str):
             value = value.value  # the reference's DatadogAppSecMode enum
         if isinstance(value, str):
             return value
@@ -273,8 +261,7 @@ def _check_values(config: DatadogConfig) -> None:
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise OptionError(
             "site",
-            f"{config.site!r} is not a Datadog site{hint}; use one of: "
-            + ", ".join(sites),
+            f"{config.site!r} is not a Datadog site{hint}; use one of: " + ", ".join(sites),
         )
     for _version_option, arn_option in opt.LAYER_OPTIONS.values():
         _check_arn(config, arn_option, "layer")
@@ -286,10 +273,7 @@ def _check_values(config: DatadogConfig) -> None:
         raise OptionError(
             "use_layers_from_account", f"{account!r} is not a 12-digit AWS account id"
         )
-    if (
-        config.datadog_app_sec_mode is not None
-        and config.datadog_app_sec_mode not in APP_SEC_MODES
-    ):
+    if config.datadog_app_sec_mode is not None and config.datadog_app_sec_mode not in APP_SEC_MODES:
         raise OptionError(
             "datadog_app_sec_mode",
             f"{config.datadog_app_sec_mode!r} is not a mode; use one of: "
@@ -298,8 +282,7 @@ def _check_values(config: DatadogConfig) -> None:
     if config.log_level is not None and config.log_level.lower() not in LOG_LEVELS:
         raise OptionError(
             "log_level",
-            f"{config.log_level!r} is not a log level; use one of: "
-            + ", ".join(LOG_LEVELS),
+            f"{config.log_level!r} is not a log level; use one of: " + ", ".join(LOG_LEVELS),
         )
     if config.tags is not None and not is_token(config.tags):
         for tag in config.tags.split(","):
@@ -317,10 +300,7 @@ def _check_values(config: DatadogConfig) -> None:
 
 def _check_combinations(config: DatadogConfig) -> None:
     for version_option, arn_option in opt.LAYER_OPTIONS.values():
-        if (
-            getattr(config, version_option) is not None
-            and getattr(config, arn_option) is not None
-        ):
+        if getattr(config, version_option) is not None and getattr(config, arn_option) is not None:
             raise OptionError(
                 arn_option,
                 f"give either `{version_option}` or `{arn_option}`, not both",
@@ -334,11 +314,7 @@ def _check_combinations(config: DatadogConfig) -> None:
             + "; keep exactly one",
         )
     if not sources and config.uses_extension:
-        name = (
-            "extension_layer_arn"
-            if config.extension_layer_arn
-            else "extension_layer_version"
-        )
+        name = "extension_layer_arn" if config.extension_layer_arn else "extension_layer_version"
         raise OptionError(
             name,
             "the Datadog Lambda Extension needs an API key: set `api_key_secret_arn` (or "
@@ -351,14 +327,10 @@ def _check_combinations(config: DatadogConfig) -> None:
             "`api_key_secret_arn` (or `api_key_secret`, `api_key_ssm_arn`, `api_kms_key`, "
             "`api_key`)",
         )
-    if (
-        config.enable_datadog_asm is not None
-        and config.datadog_app_sec_mode is not None
-    ):
+    if config.enable_datadog_asm is not None and config.datadog_app_sec_mode is not None:
         raise OptionError(
             "enable_datadog_asm",
-            "deprecated and exclusive with `datadog_app_sec_mode`; set only "
-            "`datadog_app_sec_mode`",
+            "deprecated and exclusive with `datadog_app_sec_mode`; set only `datadog_app_sec_mode`",
         )
     if config.app_sec_mode != "off" and not (
         config.enable_datadog_tracing and config.uses_extension

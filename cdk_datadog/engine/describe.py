@@ -13,9 +13,7 @@ def describe(decision: Plan | Skip) -> str:
     if decision.layers:
         parts.append(
             "layers "
-            + ", ".join(
-                f"{layer.name}:{layer.version or 'arn'}" for layer in decision.layers
-            )
+            + ", ".join(f"{layer.name}:{layer.version or 'arn'}" for layer in decision.layers)
         )
     if decision.handler:
         parts.append(f"handler {decision.handler}")

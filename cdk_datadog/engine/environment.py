@@ -36,8 +36,7 @@ def _tags_value(config: DatadogConfig) -> str | None:
     parts = [config.tags] if config.tags else []
     if config.source_code_integration and config.git is not None:
         parts.append(
-            f"git.commit.sha:{config.git.commit_sha},"
-            f"git.repository_url:{config.git.repository_url}"
+            f"git.commit.sha:{config.git.commit_sha},git.repository_url:{config.git.repository_url}"
         )
     return ",".join(parts) or None
 
@@ -47,9 +46,7 @@ def datadog_variables(config: DatadogConfig, family: str) -> dict[str, str]:
     env: dict[str, str] = {ev.DD_TRACE_ENABLED: _flag(config.enable_datadog_tracing)}
     env.update(_app_sec_variables(config, family))
     env[ev.DD_MERGE_XRAY_TRACES] = _flag(config.enable_merge_xray_traces)
-    env[ev.DD_LOGS_INJECTION] = _flag(
-        False if config.uses_extension else config.inject_log_context
-    )
+    env[ev.DD_LOGS_INJECTION] = _flag(False if config.uses_extension else config.inject_log_context)
     env[ev.DD_SERVERLESS_LOGS_ENABLED] = _flag(config.enable_datadog_logs)
     env[ev.DD_CAPTURE_LAMBDA_PAYLOAD] = _flag(config.capture_lambda_payload)
     cloud_payload = "all" if config.capture_cloud_service_payload else ""
@@ -72,9 +69,7 @@ def datadog_variables(config: DatadogConfig, family: str) -> dict[str, str]:
         ev.DD_LLMOBS_ML_APP: config.llm_obs_ml_app,
         ev.DD_LLMOBS_AGENTLESS_ENABLED: config.llm_obs_agentless_enabled,
     }
-    env.update(
-        {name: _flag(value) for name, value in optional.items() if value is not None}
-    )
+    env.update({name: _flag(value) for name, value in optional.items() if value is not None})
     env.update(transport_variables(config))
     return env
 
@@ -90,9 +85,7 @@ def transport_variables(config: DatadogConfig) -> dict[str, str]:
         ev.DD_API_KEY_SSM_ARN: config.api_key_ssm_arn,
         ev.DD_KMS_API_KEY: config.api_kms_key,
     }
-    env.update(
-        {name: value for name, value in key_variables.items() if value is not None}
-    )
+    env.update({name: value for name, value in key_variables.items() if value is not None})
     return env
 
 

@@ -49,9 +49,7 @@ def redirect(
     if family in EXEC_WRAPPER_FAMILIES:
         if uses_extension:
             return HandlerChange(
-                environment={
-                    ev.AWS_LAMBDA_EXEC_WRAPPER: catalog.handlers["exec_wrapper"]
-                }
+                environment={ev.AWS_LAMBDA_EXEC_WRAPPER: catalog.handlers["exec_wrapper"]}
             )
         return HandlerChange()
     wrapper = wrapper_handler(family, add_layers, catalog)

@@ -49,9 +49,7 @@ def _layer(
     account = config.use_layers_from_account
     if account is None and partition is not None:
         account = catalog.publisher_accounts.get(partition)
-    return LayerArn(
-        name=name, version=version, region=region, partition=partition, account=account
-    )
+    return LayerArn(name=name, version=version, region=region, partition=partition, account=account)
 
 
 def _family_layer(
@@ -65,9 +63,7 @@ def _family_layer(
     literal = getattr(config, arn_option)
     if literal is not None:
         return LayerArn(name=layer_name_of(literal) or name, literal=literal)
-    version = (
-        getattr(config, version_option) or catalog.default_layer_versions[family_key]
-    )
+    version = getattr(config, version_option) or catalog.default_layer_versions[family_key]
     return _layer(name, version, region, config, catalog)
 
 
@@ -82,17 +78,13 @@ def choose_layers(
     wanted: list[LayerArn] = []
     if config.add_layers and runtime.layers:
         wanted.append(
-            _family_layer(
-                runtime.family, runtime.layers[architecture], region, config, catalog
-            )
+            _family_layer(runtime.family, runtime.layers[architecture], region, config, catalog)
         )
     if config.uses_extension:
         name = catalog.extension_layers[architecture]
         wanted.append(_family_layer("extension", name, region, config, catalog))
     partition = partition_of(region)
-    needs_publisher = any(
-        layer.literal is None and layer.account is None for layer in wanted
-    )
+    needs_publisher = any(layer.literal is None and layer.account is None for layer in wanted)
     if needs_publisher and partition is not None:
         return LayerChoice(unpublished_partition=partition)
     return LayerChoice(layers=tuple(wanted))

@@ -100,8 +100,7 @@ HANDLER_NEEDS_EXTENSION = _kind(
 LAYERS_NO_PUBLISHER = _kind(
     "Layers.noPublisherInPartition",
     ERROR,
-    "not instrumented: Datadog publishes no layers in region {region!r} (partition "
-    "{partition!r})",
+    "not instrumented: Datadog publishes no layers in region {region!r} (partition {partition!r})",
     "Mirror the layers into an account of that partition and set `use_layers_from_account`, "
     "or give every layer with the `*_layer_arn` options.",
 )

@@ -29,39 +29,23 @@ class OptionSpec:
 
 
 _SPECS = (
-    OptionSpec(
-        "add_layers", BOOL, True, "attach the Datadog library layer for the runtime"
-    ),
+    OptionSpec("add_layers", BOOL, True, "attach the Datadog library layer for the runtime"),
     OptionSpec("api_key", STR, None, "Datadog API key in clear text (discouraged)"),
     OptionSpec("api_key_secret", OBJECT, None, "an ISecret holding the API key"),
-    OptionSpec(
-        "api_key_secret_arn", STR, None, "ARN of a Secrets Manager secret with the key"
-    ),
+    OptionSpec("api_key_secret_arn", STR, None, "ARN of a Secrets Manager secret with the key"),
     OptionSpec("api_key_ssm_arn", STR, None, "ARN of an SSM parameter with the key"),
-    OptionSpec(
-        "api_kms_key", STR, None, "API key encrypted with KMS (base64 ciphertext)"
-    ),
-    OptionSpec(
-        "apm_flush_deadline", STR_OR_NUMBER, None, "DD_APM_FLUSH_DEADLINE_MILLISECONDS"
-    ),
-    OptionSpec(
-        "capture_cloud_service_payload", BOOL, False, "tag spans with AWS payloads"
-    ),
-    OptionSpec(
-        "capture_lambda_payload", BOOL, False, "tag spans with event and response"
-    ),
+    OptionSpec("api_kms_key", STR, None, "API key encrypted with KMS (base64 ciphertext)"),
+    OptionSpec("apm_flush_deadline", STR_OR_NUMBER, None, "DD_APM_FLUSH_DEADLINE_MILLISECONDS"),
+    OptionSpec("capture_cloud_service_payload", BOOL, False, "tag spans with AWS payloads"),
+    OptionSpec("capture_lambda_payload", BOOL, False, "tag spans with event and response"),
     OptionSpec("cold_start_trace_skip_libs", STR, None, "DD_COLD_START_TRACE_SKIP_LIB"),
-    OptionSpec(
-        "create_forwarder_permissions", BOOL, False, "add the Forwarder's invoke grant"
-    ),
+    OptionSpec("create_forwarder_permissions", BOOL, False, "add the Forwarder's invoke grant"),
     OptionSpec("datadog_app_sec_mode", STR, None, "off, on, extension or tracer"),
     OptionSpec("decode_authorizer_context", BOOL, None, "DD_DECODE_AUTHORIZER_CONTEXT"),
     OptionSpec("dotnet_layer_arn", STR, None, ".NET tracer layer ARN"),
     OptionSpec("dotnet_layer_version", INT, None, ".NET tracer layer version"),
     OptionSpec("enable_cold_start_tracing", BOOL, None, "DD_COLD_START_TRACING"),
-    OptionSpec(
-        "enable_datadog_asm", BOOL, None, "deprecated: datadog_app_sec_mode='extension'"
-    ),
+    OptionSpec("enable_datadog_asm", BOOL, None, "deprecated: datadog_app_sec_mode='extension'"),
     OptionSpec("enable_datadog_logs", BOOL, True, "DD_SERVERLESS_LOGS_ENABLED"),
     OptionSpec("enable_datadog_tracing", BOOL, True, "DD_TRACE_ENABLED"),
     OptionSpec("enable_merge_xray_traces", BOOL, False, "DD_MERGE_XRAY_TRACES"),
@@ -69,16 +53,10 @@ _SPECS = (
     OptionSpec("encode_authorizer_context", BOOL, None, "DD_ENCODE_AUTHORIZER_CONTEXT"),
     OptionSpec("env", STR, None, "DD_ENV and the `env` tag"),
     OptionSpec("extension_layer_arn", STR, None, "Datadog Lambda Extension layer ARN"),
-    OptionSpec(
-        "extension_layer_version", INT, None, "Datadog Lambda Extension layer version"
-    ),
-    OptionSpec(
-        "flush_metrics_to_logs", BOOL, True, "write metrics to logs for the Forwarder"
-    ),
+    OptionSpec("extension_layer_version", INT, None, "Datadog Lambda Extension layer version"),
+    OptionSpec("flush_metrics_to_logs", BOOL, True, "write metrics to logs for the Forwarder"),
     OptionSpec("forwarder_arn", STR, None, "ARN of the Datadog Forwarder function"),
-    OptionSpec(
-        "grant_secret_read_access", BOOL, True, "grant read access to the API key"
-    ),
+    OptionSpec("grant_secret_read_access", BOOL, True, "grant read access to the API key"),
     OptionSpec("inject_log_context", BOOL, True, "DD_LOGS_INJECTION"),
     OptionSpec("java_layer_arn", STR, None, "Java tracer layer ARN"),
     OptionSpec("java_layer_version", INT, None, "Java tracer layer version"),
@@ -86,30 +64,22 @@ _SPECS = (
     OptionSpec("llm_obs_enabled", BOOL, None, "DD_LLMOBS_ENABLED"),
     OptionSpec("llm_obs_ml_app", STR, None, "DD_LLMOBS_ML_APP"),
     OptionSpec("log_level", STR, None, "DD_LOG_LEVEL"),
-    OptionSpec(
-        "min_cold_start_trace_duration", NUMBER, None, "DD_MIN_COLD_START_DURATION"
-    ),
+    OptionSpec("min_cold_start_trace_duration", NUMBER, None, "DD_MIN_COLD_START_DURATION"),
     OptionSpec("node_layer_arn", STR, None, "Node library layer ARN"),
     OptionSpec("node_layer_version", INT, None, "Node library layer version"),
     OptionSpec("python_layer_arn", STR, None, "Python library layer ARN"),
     OptionSpec("python_layer_version", INT, None, "Python library layer version"),
-    OptionSpec(
-        "redirect_handler", BOOL, True, "point the handler at the Datadog wrapper"
-    ),
+    OptionSpec("redirect_handler", BOOL, True, "point the handler at the Datadog wrapper"),
     OptionSpec("ruby_layer_arn", STR, None, "Ruby library layer ARN"),
     OptionSpec("ruby_layer_version", INT, None, "Ruby library layer version"),
     OptionSpec("service", STR, None, "DD_SERVICE and the `service` tag"),
     OptionSpec("site", STR, "datadoghq.com", "Datadog site"),
-    OptionSpec(
-        "source_code_integration", BOOL, True, "tag with the git commit and repository"
-    ),
+    OptionSpec("source_code_integration", BOOL, True, "tag with the git commit and repository"),
     OptionSpec("tags", STR, None, "DD_TAGS, as `key:value,key:value`"),
     OptionSpec("use_layers_from_account", STR, None, "account to take the layers from"),
     OptionSpec("version", STR, None, "DD_VERSION and the `version` tag"),
     # ours
-    OptionSpec(
-        "exclude", STR_LIST, (), "construct-path or logical-id globs to leave alone"
-    ),
+    OptionSpec("exclude", STR_LIST, (), "construct-path or logical-id globs to leave alone"),
     OptionSpec("enable_xray_tracing", BOOL, False, "active X-Ray tracing"),
     OptionSpec(
         "subscribe_to_access_logs",
@@ -151,9 +121,7 @@ def camel_case(snake: str) -> str:
 
 #: camelCase spellings (the reference's JavaScript/JSON names) -> snake_case
 CAMEL_CASE_NAMES: dict[str, str] = {camel_case(name): name for name in OPTION_SPECS}
-CAMEL_CASE_NAMES.update(
-    {"enableDatadogASM": "enable_datadog_asm", "apiKMSKey": "api_kms_key"}
-)
+CAMEL_CASE_NAMES.update({"enableDatadogASM": "enable_datadog_asm", "apiKMSKey": "api_kms_key"})
 
 
 def canonical_name(name: str) -> str | None:

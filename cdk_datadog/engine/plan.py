@@ -98,4 +98,4 @@ class Skip:
     notes: tuple[Note, ...] = ()
 
 
-Decision = Union[Plan, Skip]  # noqa: UP007 (a runtime alias; Python 3.9 has no X | Y)
+Decision = Union[Plan, Skip]  # a runtime alias: Python 3.9 has no X | Y

@@ -29,9 +29,7 @@ def note(kind: nk.NoteKind, **values: object) -> Note:
 
 def excluded_by(facts: FunctionFacts, patterns: tuple[str, ...]) -> str | None:
     """The first `exclude` pattern matching the function's path or name."""
-    names = [facts.path] + (
-        [facts.function_name] if isinstance(facts.function_name, str) else []
-    )
+    names = [facts.path] + ([facts.function_name] if isinstance(facts.function_name, str) else [])
     for pattern in patterns:
         if any(fnmatch.fnmatchcase(name, pattern) for name in names):
             return pattern
@@ -55,9 +53,7 @@ def function_tags(config: DatadogConfig) -> dict[str, str]:
 
 def _kept_values(facts: FunctionFacts, wanted: dict[str, str]) -> dict[str, str]:
     """Our variables minus those the function already sets (the user wins)."""
-    return {
-        name: value for name, value in wanted.items() if name not in facts.environment
-    }
+    return {name: value for name, value in wanted.items() if name not in facts.environment}
 
 
 def _user_overrides(facts: FunctionFacts, wanted: dict[str, str]) -> list[str]:
@@ -74,9 +70,7 @@ def plan_function(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
     """Decide how to instrument one function: a Plan to apply, or a Skip saying why not."""
     pattern = excluded_by(facts, config.exclude)
     if pattern is not None:
-        return Skip(
-            facts.path, note(nk.EXCLUDED, source=f"exclude pattern {pattern!r}")
-        )
+        return Skip(facts.path, note(nk.EXCLUDED, source=f"exclude pattern {pattern!r}"))
     if facts.is_edge:
         return Skip(facts.path, note(nk.EDGE))
     if facts.package_type == "Image":
@@ -149,9 +143,7 @@ def _plan_zip(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
             catalog,
         )
         if change.conflict is not None:
-            notes.append(
-                note(nk.HANDLER_CONFLICT, value=change.conflict, handler=facts.handler)
-            )
+            notes.append(note(nk.HANDLER_CONFLICT, value=change.conflict, handler=facts.handler))
         new_handler = change.handler
         wanted.update(change.environment)
     if family in EXEC_WRAPPER_FAMILIES and not config.uses_extension:
@@ -212,11 +204,7 @@ def _finish(
     overridden = _user_overrides(facts, wanted)
     if overridden:
         notes.append(note(nk.ENV_KEPT, names=", ".join(overridden)))
-    if (
-        ev.DD_TAGS in overridden
-        and config.source_code_integration
-        and config.git is not None
-    ):
+    if ev.DD_TAGS in overridden and config.source_code_integration and config.git is not None:
         notes.append(note(nk.SOURCE_CODE_TAGS_KEPT))
     environment = _kept_values(facts, wanted)
     size = environment_size({**facts.environment, **environment})
