@@ -33,6 +33,7 @@ setup(
             "cfn-flip==1.3.0",
             "PyYAML==6.0.4",
             "cfn-lint==1.58.0",
+            "cdk-nag==3.0.2",
             "datadog-cdk-constructs-v2==5.3.0",
             "datadog-lambda==8.130.0",
             "pytest==9.2.0",

@@ -84,10 +84,14 @@ DATADOG_OPTIONS = {
 }
 
 
-def build_app(outdir: str | None = None, **option_overrides: object) -> cdk.App:
-    """The example app; `option_overrides` (None removes an option) let tests try other modes."""
+def build_app(
+    outdir: str | None = None, instrument: bool = True, **option_overrides: object
+) -> cdk.App:
+    """The example app; `option_overrides` (None removes an option) let tests try other modes,
+    and `instrument=False` gives the same app without Datadog, to compare against."""
     app = cdk.App(outdir=outdir) if outdir else cdk.App()
-    Datadog(app, "Datadog", **{**DATADOG_OPTIONS, **option_overrides})
+    if instrument:
+        Datadog(app, "Datadog", **{**DATADOG_OPTIONS, **option_overrides})
     OrdersStack(app, "Orders", env=cdk.Environment(account=ACCOUNT, region="us-east-1"))
     BillingStack(app, "Billing")  # environment-agnostic: layer ARNs follow the deploy region
     ProdStage(app, "Prod")
@@ -104,9 +108,9 @@ def print_report(app: cdk.App) -> None:
 
 
 def main(argv: list[str]) -> None:
-    app = build_app()
+    app = build_app(instrument="--bare" not in argv)
     assembly = app.synth()
-    if "--report" in argv:
+    if "--report" in argv and "--bare" not in argv:
         print(f"synthesized {len(assembly.stacks)} stacks into {assembly.directory}\n")
         print_report(app)
 

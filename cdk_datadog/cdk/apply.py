@@ -30,9 +30,12 @@ def render_layer(stack: Stack, layer: LayerArn) -> str:
         return layer.arn
     if "${DatadogAccount}" not in layer.arn:
         return Fn.sub(layer.arn)
-    if stack.node.try_find_child(ACCOUNT_MAPPING) is None:
-        CfnMapping(stack, ACCOUNT_MAPPING, mapping=account_mapping(load_catalog()))
-    account = Fn.find_in_map(ACCOUNT_MAPPING, Aws.PARTITION, "Account")
+    mapping = stack.node.try_find_child(ACCOUNT_MAPPING)
+    if mapping is None:
+        mapping = CfnMapping(
+            stack, ACCOUNT_MAPPING, mapping=account_mapping(load_catalog()), lazy=True
+        )
+    account = mapping.find_in_map(Aws.PARTITION, "Account")
     return Fn.sub(layer.arn, {"DatadogAccount": account})
 
 

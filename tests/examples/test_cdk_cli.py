@@ -1,0 +1,69 @@
+"""The real CDK CLI (aws-cdk 2.1148.1 from node_modules) on the root cdk.json: `cdk synth`
+gives instrumented stacks, and `cdk diff` against the bare app names only Datadog changes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CDK = REPO_ROOT / "node_modules" / ".bin" / "cdk"
+
+pytestmark = pytest.mark.node
+
+
+def _cdk(*args: str, outdir: Path, app: str | None = None) -> subprocess.CompletedProcess:
+    command = [str(CDK), *args, "--no-notices", "--output", str(outdir)]
+    if app is not None:
+        command += ["--app", app]
+    env = {**os.environ, "CDK_DISABLE_CLI_TELEMETRY": "true", "CI": "true"}
+    return subprocess.run(
+        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_cdk_synth_from_the_repository_root_instruments_the_example(tmp_path):
+    done = _cdk("synth", "--quiet", outdir=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    orders = json.loads((tmp_path / "Orders.template.json").read_text())
+    functions = [
+        resource["Properties"]
+        for resource in orders["Resources"].values()
+        if resource["Type"] == "AWS::Lambda::Function"
+    ]
+    assert len(functions) == 2
+    for function in functions:
+        assert any("Datadog-Extension" in json.dumps(layer) for layer in function["Layers"])
+    assert "end-of-life" not in done.stderr
+
+
+def test_cdk_diff_against_the_bare_app_names_only_datadog_changes(tmp_path):
+    bare = _cdk(
+        "synth",
+        "--quiet",
+        outdir=tmp_path / "bare",
+        app=f"{REPO_ROOT / '.venv/bin/python'} -m examples.app --bare",
+    )
+    assert bare.returncode == 0, bare.stderr
+
+    diff = _cdk(
+        "diff",
+        "Orders",
+        "--template",
+        str(tmp_path / "bare" / "Orders.template.json"),
+        outdir=tmp_path / "instrumented",
+    )
+
+    text = diff.stdout + diff.stderr
+    assert "Datadog" in text
+    changed = set(re.findall(r"\[[~+-]\] (AWS::[\w:]+)", text))
+    # only the functions (layers, handler, variables, tags) and their roles' policies change
+    assert changed <= {"AWS::Lambda::Function", "AWS::IAM::Policy"}, text
+    assert "AWS::Lambda::Function" in changed
+    assert "DD_LAMBDA_HANDLER" in text
