@@ -35,7 +35,7 @@ class Datadog(Construct):
         super().__init__(scope, id)
         self.config = config
         self._registry = registry_of(scope)
-        self._aspect = DatadogAspect(config, secret, self._registry)
+        self._aspect = DatadogAspect(config, secret, self._registry, id)
         self._covered: set[str] = set()
         Aspects.of(scope).add(self._aspect, priority=DATADOG_PRIORITY)
         if isinstance(scope, Stage):
@@ -75,7 +75,7 @@ class DatadogLambda(Construct):
         super().__init__(scope, id)
         self.config = config
         self._registry = registry_of(scope)
-        self._aspect = DatadogAspect(config, secret, self._registry)
+        self._aspect = DatadogAspect(config, secret, self._registry, id)
         self._added: set[str] = set()
 
     def add_lambda_functions(self, lambda_functions: Iterable[lambda_.IFunction]) -> None:

@@ -63,7 +63,10 @@ def test_cdk_diff_against_the_bare_app_names_only_datadog_changes(tmp_path):
     text = diff.stdout + diff.stderr
     assert "Datadog" in text
     changed = set(re.findall(r"\[[~+-]\] (AWS::[\w:]+)", text))
-    # only the functions (layers, handler, variables, tags) and their roles' policies change
-    assert changed <= {"AWS::Lambda::Function", "AWS::IAM::Policy"}, text
+    # the functions change (layers, handler, variables, tags) and one managed policy, shared by
+    # their roles, is added to read the API key: nothing else
+    assert changed == {"AWS::Lambda::Function", "AWS::IAM::ManagedPolicy"}, text
+    assert "[+] AWS::IAM::ManagedPolicy" in text
+    assert "secretsmanager:GetSecretValue" in text
     assert "AWS::Lambda::Function" in changed
     assert "DD_LAMBDA_HANDLER" in text
