@@ -35,9 +35,11 @@ def _ref(value: Any) -> str | None:
     return None
 
 
-def edge_function_logical_ids(stack: Stack) -> frozenset[str]:
-    """Logical ids of the functions whose versions a distribution of `stack` associates."""
-    nodes = stack.node.find_all()
+def edge_function_logical_ids(stack: Stack, nodes: list[Any]) -> frozenset[str]:
+    """Logical ids of the functions whose versions a distribution of `stack` associates.
+
+    `nodes` is the stack's subtree, already listed by the caller.
+    """
     distributions = [node for node in nodes if isinstance(node, cloudfront.CfnDistribution)]
     if not distributions:
         return frozenset()

@@ -9,7 +9,7 @@ function's role: one resource per stack, the same least privilege per role.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from aws_cdk import Aws, Stack
 from aws_cdk import aws_iam as iam
@@ -23,72 +23,77 @@ XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
 SECRET_ACTIONS = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
 
 
-def plan_statements(plan: Plan, secret: Any) -> list[iam.PolicyStatement]:
-    """Statements for the plan's grants, the ISecret given as `api_key_secret`, and X-Ray."""
+def policy_document(plan: Plan, secret: Any) -> dict[str, Any]:
+    """The statements for the plan's grants, the ISecret given as `api_key_secret`, and X-Ray."""
     statements = [
-        iam.PolicyStatement(actions=list(grant.actions), resources=list(grant.resources))
+        {"Effect": "Allow", "Action": list(grant.actions), "Resource": list(grant.resources)}
         for grant in plan.grants
     ]
     if secret is not None:
         statements.extend(secret_statements(secret))
     if plan.xray_tracing:
         # X-Ray's write actions support no resource-level permission: "*" is the only choice.
-        statements.append(iam.PolicyStatement(actions=XRAY_ACTIONS, resources=["*"]))
-    return statements
+        statements.append({"Effect": "Allow", "Action": XRAY_ACTIONS, "Resource": "*"})
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
-def secret_statements(secret: Any) -> list[iam.PolicyStatement]:
+def secret_statements(secret: Any) -> list[dict[str, Any]]:
     """Read the secret, and decrypt with its key only through Secrets Manager."""
     full_arn = secret.secret_full_arn
     if full_arn is None:
         arn = secret.secret_arn
         full_arn = f"{arn}-??????" if is_token(arn) else secret_resource(arn)
-    statements = [iam.PolicyStatement(actions=SECRET_ACTIONS, resources=[full_arn])]
+    statements: list[dict[str, Any]] = [
+        {"Effect": "Allow", "Action": SECRET_ACTIONS, "Resource": full_arn}
+    ]
     key = secret.encryption_key
     if key is not None:
         statements.append(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt"],
-                resources=[key.key_arn],
-                conditions={
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": key.key_arn,
+                "Condition": {
                     "StringEquals": {"kms:ViaService": f"secretsmanager.{Aws.REGION}.amazonaws.com"}
                 },
-            )
+            }
         )
     return statements
 
 
-def role_of(
-    cfn: lambda_.CfnFunction, function: lambda_.Function | None, stack: Stack
-) -> iam.IRole | None:
-    """The function's execution role: the L2's, or one imported from the L1's Role ARN."""
-    if function is not None:
-        return function.role
-    return iam.Role.from_role_arn(stack, f"{cfn.node.id}DatadogRole", cfn.role)
+def role_name(
+    cfn: lambda_.CfnFunction,
+    properties: dict[str, Any],
+    role_ids: set[str],
+    stack: Stack,
+    index: int,
+) -> Any:
+    """The name of the function's execution role, as the managed policy's `Roles` wants it.
+
+    A role of the same stack is a `Ref`; a literal ARN gives its name (paths included); a role
+    from elsewhere is imported, so the CDK turns the reference into an export if needed.
+    """
+    role = properties.get("role")
+    if isinstance(role, dict) and set(role) == {"Fn::GetAtt"}:
+        logical_id, attribute = role["Fn::GetAtt"]
+        if attribute == "Arn" and logical_id in role_ids:
+            return {"Ref": logical_id}
+    if isinstance(role, str) and not is_token(role) and ":role/" in role:
+        return role.rsplit("/", 1)[-1]
+    return iam.Role.from_role_arn(stack, f"DatadogImportedRole{index}", cfn.role).role_name
 
 
-class StackPolicies:
-    """The managed policy of each stack for one configuration, created on first use."""
-
-    def __init__(self, owner_id: str) -> None:
-        self._policy_id = f"{owner_id}Policy"
-        self._policies: dict[str, iam.ManagedPolicy] = {}
-
-    def attach(
-        self,
-        stack: Stack,
-        stack_key: str,
-        role: iam.IRole,
-        statements: Callable[[], list[iam.PolicyStatement]],
-    ) -> None:
-        """Attach the stack's policy to `role`; `statements` is called once per stack."""
-        policy = self._policies.get(stack_key)
-        if policy is None:
-            policy = iam.ManagedPolicy(
-                stack,
-                self._policy_id,
-                description="Lets instrumented functions read the Datadog API key (cdk-datadog)",
-                statements=statements(),
-            )
-            self._policies[stack_key] = policy
-        policy.attach_to_role(role)
+def create_stack_policy(
+    stack: Stack, policy_id: str, source: tuple[Plan, Any], role_names: list[Any]
+) -> iam.CfnManagedPolicy:
+    """One managed policy for the stack, attached to every instrumented function's role."""
+    plan, secret = source
+    policy = iam.CfnManagedPolicy(
+        stack,
+        policy_id,
+        description="Lets functions instrumented by cdk-datadog read the Datadog API key",
+        policy_document=policy_document(plan, secret),
+    )
+    unique = list({repr(name): name for name in role_names}.values())
+    policy.add_property_override("Roles", unique)
+    return policy

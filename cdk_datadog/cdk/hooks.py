@@ -1,0 +1,148 @@
+"""When and where instrumentation runs: one Aspect callback per construct, not per node.
+
+An Aspect added to a scope is called back (through jsii) for every node below it: about four
+per function, which would dominate the cost. These aspects are added to a leaf construct of
+ours instead, so each is called once, at synthesis, after the user's mutating aspects (Tags,
+default-priority aspects) and before read-only ones such as cdk-nag. From there one
+`find_all` lists the scope's constructs and the work is done a stack at a time.
+
+Stages are synthesized before the aspects of the App that holds them, so each Stage gets a
+hook of its own; a Stage created after `Datadog(app)` is given one when the App's hook runs,
+and is synthesized again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import jsii
+from aws_cdk import AspectPriority, Aspects, IAspect, Stack, Stage
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct, IConstruct
+
+from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
+
+#: after AspectPriority.DEFAULT (500) aspects, before READONLY (1000) ones
+DATADOG_PRIORITY = AspectPriority.DEFAULT + 100
+#: explicit `DatadogLambda.add_lambda_functions` wins over a `Datadog` covering the same scope
+EXPLICIT_PRIORITY = DATADOG_PRIORITY - 10
+
+
+def _refs(nodes: Iterable[Any]) -> set[str]:
+    return {jsii_ref(node) for node in nodes}
+
+
+def instrument_tree(instrumenter: Instrumenter, scope: IConstruct) -> None:
+    """Instrument every CfnFunction under `scope`, leaving nested Stages to their own hooks."""
+    nodes = scope.node.find_all()
+    stages = [node for node in nodes if isinstance(node, Stage) and node is not scope]
+    in_stages = set().union(*(_refs(stage.node.find_all()) for stage in stages))
+    nodes = [node for node in nodes if jsii_ref(node) not in in_stages]
+    edge_refs = set().union(
+        *(
+            _refs(node.node.find_all())
+            for node in nodes
+            if isinstance(node, cloudfront.experimental.EdgeFunction)
+        )
+    )
+    functions = [node for node in nodes if isinstance(node, lambda_.CfnFunction)]
+    if not functions:
+        return
+    stacks = [node for node in nodes if isinstance(node, Stack)]
+    if isinstance(scope, Stack) and scope not in stacks:
+        stacks.append(scope)
+    _instrument_by_stack(instrumenter, functions, stacks, edge_refs)
+
+
+def _instrument_by_stack(
+    instrumenter: Instrumenter,
+    functions: list[lambda_.CfnFunction],
+    stacks: list[Stack],
+    edge_refs: set[str],
+) -> None:
+    """Give each function to the innermost stack holding it (nested stacks are stacks)."""
+    subtrees = {jsii_ref(stack): stack.node.find_all() for stack in stacks}
+    members = {key: _refs(nodes) for key, nodes in subtrees.items()}
+    innermost_first = sorted(stacks, key=lambda stack: len(members[jsii_ref(stack)]))
+    remaining = list(functions)
+    for stack in innermost_first:
+        key = jsii_ref(stack)
+        mine = [cfn for cfn in remaining if jsii_ref(cfn) in members[key]]
+        if not mine:
+            continue
+        remaining = [cfn for cfn in remaining if jsii_ref(cfn) not in members[key]]
+        nested = set().union(
+            *(
+                members[jsii_ref(other)]
+                for other in stacks
+                if other is not stack and jsii_ref(other) in members[key]
+            )
+        )
+        own_nodes = [node for node in subtrees[key] if jsii_ref(node) not in nested]
+        instrumenter.instrument_stack(stack, mine, own_nodes, edge_refs)
+    for cfn in remaining:  # a scope below its stack (DatadogLambda with loose functions)
+        stack = Stack.of(cfn)
+        instrumenter.instrument_stack(stack, [cfn], stack.node.find_all(), edge_refs)
+
+
+def instrument_functions(
+    instrumenter: Instrumenter, functions: Iterable[lambda_.IFunction]
+) -> None:
+    """Instrument the CfnFunctions of these (L2 or L1) functions, grouped by stack."""
+    cfns = []
+    for function in functions:
+        if isinstance(function, lambda_.CfnFunction):
+            cfns.append(function)
+        else:
+            cfns.extend(
+                node for node in function.node.find_all() if isinstance(node, lambda_.CfnFunction)
+            )
+    by_stack: dict[str, tuple[Stack, list[lambda_.CfnFunction]]] = {}
+    for cfn in cfns:
+        stack = Stack.of(cfn)
+        by_stack.setdefault(jsii_ref(stack), (stack, []))[1].append(cfn)
+    for stack, stack_functions in by_stack.values():
+        instrumenter.instrument_stack(stack, stack_functions, stack.node.find_all(), set())
+
+
+@jsii.implements(IAspect)
+class ScopeHook:
+    """Added to our own leaf construct: runs `action` once, at synthesis."""
+
+    def __init__(self, action: Any) -> None:
+        self._action = action
+        self._done = False
+
+    def visit(self, node: IConstruct) -> None:
+        if not self._done:
+            self._done = True
+            self._action()
+
+
+class StageHook(Construct):
+    """A leaf in a Stage whose aspect instruments that Stage's functions at its synthesis."""
+
+    def __init__(self, stage: Stage, hook_id: str, instrumenter: Instrumenter) -> None:
+        super().__init__(stage, hook_id)
+        hook = ScopeHook(lambda: instrument_tree(instrumenter, stage))
+        Aspects.of(self).add(hook, priority=DATADOG_PRIORITY)
+
+
+def cover_stages(
+    scope: Stage, hook_id: str, instrumenter: Instrumenter, resynthesize: bool
+) -> None:
+    """Give every Stage under `scope` a hook; synthesize again those that were already."""
+    stages = [
+        node
+        for node in scope.node.find_all()
+        if isinstance(node, Stage)
+        and node is not scope
+        and node.node.try_find_child(hook_id) is None
+    ]
+    for stage in stages:
+        StageHook(stage, hook_id, instrumenter)
+    if resynthesize:
+        for stage in sorted(stages, key=lambda stage: -len(stage.node.scopes)):
+            stage.synth(force=True)

@@ -1,0 +1,182 @@
+"""Instrumenting the functions of a stack in one batch: read once, plan, write once.
+
+Every call into aws-cdk-lib crosses into Node (jsii) and costs about 0.3 ms, so the work is
+done per stack, not per construct: one `Stack.resolve` reads the properties of all its
+functions, each function gets a single `Properties` override, and what is the same for a
+whole stack (region, layer ARNs, the IAM policy) is made once. Construct paths cost two calls
+each, so they are read only when needed: for `exclude` patterns, for a function with notes,
+and when a report asks for `decisions`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import weakref
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from aws_cdk import Stack, Token
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from constructs import IConstruct
+
+from cdk_datadog.cdk.apply import annotate, function_overrides, render_layer
+from cdk_datadog.cdk.edge import edge_function_logical_ids
+from cdk_datadog.cdk.facts import facts_from_properties
+from cdk_datadog.cdk.grants import create_stack_policy, role_name
+from cdk_datadog.cdk.logs import existing_filter_counts, subscribe_function_logs
+from cdk_datadog.engine.config import DatadogConfig
+from cdk_datadog.engine.plan import Note, Plan, Skip
+from cdk_datadog.engine.planner import plan_function
+
+Decision = Union[Plan, Skip]
+L2_SUFFIX = "/Resource"
+
+
+def jsii_ref(construct: Any) -> str:
+    """A stable identity of a construct, free of any call into Node."""
+    return construct.__jsii_ref__.ref
+
+
+@dataclass
+class Registry:
+    """Per-app record of what was decided, so every function is instrumented exactly once."""
+
+    done: set[str] = field(default_factory=set)
+    entries: list[tuple[lambda_.CfnFunction, Decision]] = field(default_factory=list)
+
+    def decisions(self) -> dict[str, Decision]:
+        """Decisions by CfnFunction path (paths are read here, after synthesis)."""
+        result = {}
+        for cfn, decision in self.entries:
+            path = cfn.node.path
+            display = path[: -len(L2_SUFFIX)] if path.endswith(L2_SUFFIX) else path
+            result[path] = dataclasses.replace(decision, path=display)
+        return dict(sorted(result.items()))
+
+
+_REGISTRIES: weakref.WeakKeyDictionary[Any, Registry] = weakref.WeakKeyDictionary()
+
+
+def registry_of(scope: IConstruct) -> Registry:
+    root = scope.node.root
+    registry = _REGISTRIES.get(root)
+    if registry is None:
+        registry = _REGISTRIES[root] = Registry()
+    return registry
+
+
+def _target(cfn: lambda_.CfnFunction) -> IConstruct:
+    """Where notes go: the L2 function users wrote, or the CfnFunction itself."""
+    parent = cfn.node.scope
+    return parent if isinstance(parent, lambda_.Function) else cfn
+
+
+class Instrumenter:
+    """Applies one configuration to batches of CfnFunctions, a stack at a time."""
+
+    def __init__(
+        self, config: DatadogConfig, secret: Any, registry: Registry, owner_id: str
+    ) -> None:
+        self._config = config
+        self._secret = secret if config.grant_secret_read_access else None
+        self._registry = registry
+        self._owner_id = owner_id
+
+    def instrument_stack(
+        self,
+        stack: Stack,
+        functions: list[lambda_.CfnFunction],
+        stack_nodes: list[IConstruct],
+        edge_refs: set[str],
+    ) -> None:
+        """Instrument `functions` of `stack`; `stack_nodes` is the stack's own subtree."""
+        functions = [cfn for cfn in functions if jsii_ref(cfn) not in self._registry.done]
+        if not functions:
+            return
+        self._registry.done.update(jsii_ref(cfn) for cfn in functions)
+        roles = [node for node in stack_nodes if isinstance(node, iam.CfnRole)]
+        resolved = stack.resolve(
+            {
+                "functions": [cfn._cfn_properties for cfn in functions],
+                "roles": [role.ref for role in roles],
+            }
+        )
+        region = stack.region
+        region = None if Token.is_unresolved(region) else region
+        edge_ids = edge_function_logical_ids(stack, stack_nodes)
+        batch = _StackBatch(stack, {ref["Ref"] for ref in resolved["roles"]})
+        for cfn, properties in zip(functions, resolved["functions"]):
+            is_edge = jsii_ref(cfn) in edge_refs or (
+                bool(edge_ids) and stack.get_logical_id(cfn) in edge_ids
+            )
+            path = self._path_if_needed(cfn)
+            facts = facts_from_properties(path, properties, region, is_edge)
+            decision = plan_function(facts, self._config)
+            self._registry.entries.append((cfn, decision))
+            if isinstance(decision, Skip):
+                annotate(_target(cfn), (decision.reason, *decision.notes))
+                continue
+            notes = self._apply(cfn, properties, decision, batch)
+            if notes:
+                annotate(_target(cfn), notes)
+        if batch.role_names:
+            create_stack_policy(
+                stack, f"{self._owner_id}Policy", batch.statements, batch.role_names
+            )
+
+    def _path_if_needed(self, cfn: lambda_.CfnFunction) -> str:
+        if not self._config.exclude:
+            return ""
+        path = cfn.node.path
+        return path[: -len(L2_SUFFIX)] if path.endswith(L2_SUFFIX) else path
+
+    def _apply(
+        self,
+        cfn: lambda_.CfnFunction,
+        properties: dict[str, Any],
+        plan: Plan,
+        batch: _StackBatch,
+    ) -> tuple[Note, ...]:
+        layers = [batch.layer_token(layer) for layer in plan.layers]
+        overrides = function_overrides(plan, properties, layers)
+        if overrides:
+            cfn.add_override("Properties", overrides)
+        if plan.grants or self._secret is not None or plan.xray_tracing:
+            if not batch.statements:
+                batch.statements = (plan, self._secret)
+            batch.role_names.append(
+                role_name(cfn, properties, batch.role_ids, batch.stack, len(batch.role_names))
+            )
+        notes = plan.notes
+        if plan.subscribe_logs and self._config.forwarder_arn is not None:
+            if batch.filter_counts is None:
+                batch.filter_counts = existing_filter_counts(batch.stack)
+            log_note = subscribe_function_logs(
+                cfn,
+                _target(cfn),
+                properties,
+                self._config.forwarder_arn,
+                self._config.create_forwarder_permissions,
+                batch.filter_counts,
+            )
+            notes = (*notes, log_note) if log_note is not None else notes
+        return notes
+
+
+@dataclass
+class _StackBatch:
+    """What is made once per stack while its functions are instrumented."""
+
+    stack: Stack
+    #: logical ids of the IAM roles defined in this stack
+    role_ids: set[str]
+    layers: dict[str, str] = field(default_factory=dict)
+    statements: Any = ()
+    role_names: list[Any] = field(default_factory=list)
+    filter_counts: dict[str, int] | None = None
+
+    def layer_token(self, layer: Any) -> str:
+        if layer.arn not in self.layers:
+            self.layers[layer.arn] = render_layer(self.stack, layer)
+        return self.layers[layer.arn]
