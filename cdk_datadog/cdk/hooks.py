@@ -18,10 +18,10 @@ from typing import Any
 
 import jsii
 from aws_cdk import AspectPriority, Aspects, IAspect, Stack, Stage
-from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, IConstruct
 
+from cdk_datadog.cdk.edge import EDGE_FUNCTION, is_jsii_type
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
 
 #: after AspectPriority.DEFAULT (500) aspects, before READONLY (1000) ones
@@ -41,11 +41,7 @@ def instrument_tree(instrumenter: Instrumenter, scope: IConstruct) -> None:
     in_stages = set().union(*(_refs(stage.node.find_all()) for stage in stages))
     nodes = [node for node in nodes if jsii_ref(node) not in in_stages]
     edge_refs = set().union(
-        *(
-            _refs(node.node.find_all())
-            for node in nodes
-            if isinstance(node, cloudfront.experimental.EdgeFunction)
-        )
+        *(_refs(node.node.find_all()) for node in nodes if is_jsii_type(node, EDGE_FUNCTION))
     )
     functions = [node for node in nodes if isinstance(node, lambda_.CfnFunction)]
     if not functions:

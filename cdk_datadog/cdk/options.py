@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from cdk_datadog.engine.config import DatadogConfig, OptionError, config_from_options
@@ -51,6 +50,8 @@ def build_config(scope: Construct, options: Mapping[str, Any]) -> tuple[DatadogC
     }
     secret = merged.get("api_key_secret")
     if secret is not None:
+        from aws_cdk import aws_secretsmanager as secretsmanager  # only when a secret is given
+
         if not isinstance(secret, secretsmanager.ISecret):
             raise OptionError(
                 "api_key_secret",

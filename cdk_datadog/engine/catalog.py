@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "datadog.yaml"
 
@@ -23,10 +21,10 @@ class RuntimeInfo:
     name: str
     family: str
     #: library layer name per architecture; empty for families without a library layer
-    layers: Mapping[str, str]
+    layers: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one instance, compared by identity (and hashable)
 class Catalog:
     default_layer_versions: Mapping[str, int]
     publisher_accounts: Mapping[str, str]
@@ -40,14 +38,26 @@ class Catalog:
 
     def datadog_layer_names(self) -> frozenset[str]:
         """Every layer name Datadog publishes, to recognise layers already attached."""
-        names = set(self.extension_layers.values())
-        for info in self.runtimes.values():
-            names.update(info.layers.values())
-        return frozenset(names)
+        cached = _LAYER_NAMES.get(id(self))
+        if cached is None:
+            cached = _LAYER_NAMES[id(self)] = _layer_names(self.extension_layers, self.runtimes)
+        return cached
+
+
+def _layer_names(extension: Mapping[str, str], runtimes: Mapping[str, RuntimeInfo]) -> frozenset:
+    names = set(extension.values())
+    for info in runtimes.values():
+        names.update(info.layers.values())
+    return frozenset(names)
+
+
+_LAYER_NAMES: dict[int, frozenset[str]] = {}
 
 
 @functools.lru_cache(maxsize=1)
 def load_catalog() -> Catalog:
+    import yaml  # on first use: importing the package stays cheap
+
     raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
     runtimes = {
         name: RuntimeInfo(name=name, family=spec["family"], layers=dict(spec.get("layers", {})))

@@ -117,6 +117,14 @@ class DatadogConfig:
     #: not an option: filled by the front end from git when source_code_integration is on
     git: GitMetadata | None = None
 
+    def __hash__(self) -> int:
+        # configs key the engine's caches (one per plan): hash the 50-odd fields only once
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, name) for name in _HASHED_FIELDS))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
     @property
     def uses_extension(self) -> bool:
         return self.extension_layer_version is not None or self.extension_layer_arn is not None
@@ -162,7 +170,8 @@ class DatadogConfig:
         return given
 
 
-_CONFIG_FIELDS = frozenset(f.name for f in fields(DatadogConfig)) - {"git"}
+_HASHED_FIELDS = tuple(f.name for f in fields(DatadogConfig))
+_CONFIG_FIELDS = frozenset(_HASHED_FIELDS) - {"git"}
 assert _CONFIG_FIELDS == set(opt.OPTION_SPECS), "config fields and option table differ"
 
 

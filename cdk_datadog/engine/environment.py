@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,6 +44,22 @@ def _tags_value(config: DatadogConfig) -> str | None:
 
 def datadog_variables(config: DatadogConfig, family: str) -> dict[str, str]:
     """Every DD_* variable the options call for, before the function's own values are kept."""
+    return dict(_datadog_variables(config, family))
+
+
+def datadog_variables_size(config: DatadogConfig, family: str) -> int:
+    """`environment_size` of `datadog_variables`, computed once per configuration."""
+    return _datadog_variables_size(config, family)
+
+
+@functools.lru_cache(maxsize=256)
+def _datadog_variables_size(config: DatadogConfig, family: str) -> int:
+    return environment_size(_datadog_variables(config, family))
+
+
+@functools.lru_cache(maxsize=256)
+def _datadog_variables(config: DatadogConfig, family: str) -> dict[str, str]:
+    # the same for every function of a family, so computed once (callers get a copy)
     env: dict[str, str] = {ev.DD_TRACE_ENABLED: _flag(config.enable_datadog_tracing)}
     env.update(_app_sec_variables(config, family))
     env[ev.DD_MERGE_XRAY_TRACES] = _flag(config.enable_merge_xray_traces)
@@ -95,8 +112,12 @@ def environment_size(variables: Mapping[str, Any]) -> int:
     A value known only at deploy counts as empty, so the size is a lower bound and a function
     is refused only when it is certainly over the limit.
     """
-    return sum(
-        len(str(name).encode())
-        + (len(value.encode()) if isinstance(value, str) and not is_token(value) else 0)
-        for name, value in variables.items()
-    )
+    return sum(_size(str(name)) + _value_size(value) for name, value in variables.items())
+
+
+def _size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode())
+
+
+def _value_size(value: Any) -> int:
+    return _size(value) if isinstance(value, str) and not is_token(value) else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 
 from cdk_datadog.engine.config import DatadogConfig
@@ -42,6 +43,7 @@ def kms_key_of(ciphertext: str) -> str | None:
     return match.group(0).decode() if match else None
 
 
+@functools.lru_cache(maxsize=64)
 def api_key_grants(config: DatadogConfig) -> tuple[tuple[Grant, ...], bool]:
     """The grants for the configured key source, and whether a needed grant is unknown.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ class HandlerChange:
     conflict: str | None = None
 
 
+@functools.lru_cache(maxsize=4)
 def datadog_handlers(catalog: Catalog) -> frozenset[str]:
     keys = ("python", "node_with_layer", "node_bundled")
     return frozenset(catalog.handlers[key] for key in keys)

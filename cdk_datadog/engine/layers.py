@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -67,6 +68,7 @@ def _family_layer(
     return _layer(name, version, region, config, catalog)
 
 
+@functools.lru_cache(maxsize=1024)
 def choose_layers(
     runtime: RuntimeInfo,
     architecture: str,

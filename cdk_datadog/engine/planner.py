@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 
 from cdk_datadog import __version__
 from cdk_datadog.engine import envvars as ev
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.config import DatadogConfig
-from cdk_datadog.engine.environment import datadog_variables, environment_size
+from cdk_datadog.engine.environment import (
+    datadog_variables,
+    datadog_variables_size,
+    environment_size,
+)
 from cdk_datadog.engine.facts import FunctionFacts
 from cdk_datadog.engine.grants import api_key_grants
 from cdk_datadog.engine.handler import EXEC_WRAPPER_FAMILIES, redirect
@@ -38,6 +43,11 @@ def excluded_by(facts: FunctionFacts, patterns: tuple[str, ...]) -> str | None:
 
 def function_tags(config: DatadogConfig) -> dict[str, str]:
     """Resource tags: the construct marker, unified service tags and the `tags` option."""
+    return dict(_function_tags(config))
+
+
+@functools.lru_cache(maxsize=64)
+def _function_tags(config: DatadogConfig) -> dict[str, str]:
     tags = {CONSTRUCT_TAG: CONSTRUCT_TAG_VALUE}
     if config.tags and not is_token(config.tags):
         for pair in config.tags.split(","):
@@ -54,6 +64,24 @@ def function_tags(config: DatadogConfig) -> dict[str, str]:
 def _kept_values(facts: FunctionFacts, wanted: dict[str, str]) -> dict[str, str]:
     """Our variables minus those the function already sets (the user wins)."""
     return {name: value for name, value in wanted.items() if name not in facts.environment}
+
+
+@functools.lru_cache(maxsize=64)
+def _config_consequences(config: DatadogConfig) -> tuple[tuple, tuple[Note, ...]]:
+    """Grants and notes that follow from the options alone, the same for every function."""
+    grants, kms_unknown = api_key_grants(config)
+    notes = []
+    if kms_unknown:
+        notes.append(note(nk.API_KEY_KMS_UNKNOWN))
+    if not config.grant_secret_read_access and config.api_key_sources() not in ([], ["api_key"]):
+        notes.append(note(nk.API_KEY_NO_GRANT))
+    if config.api_key is not None:
+        notes.append(note(nk.API_KEY_PLAINTEXT))
+    if config.forwarder_arn is not None and config.uses_extension:
+        notes.append(note(nk.LOGS_EXTENSION))
+    if config.flush_to_log and config.forwarder_arn is None:
+        notes.append(note(nk.LOGS_NOWHERE))
+    return grants, tuple(notes)
 
 
 def _user_overrides(facts: FunctionFacts, wanted: dict[str, str]) -> list[str]:
@@ -79,8 +107,7 @@ def plan_function(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
 
 
 def _plan_image(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
-    wanted = datadog_variables(config, "image")
-    return _finish(facts, config, "image", (), None, wanted, [note(nk.IMAGE)])
+    return _finish(facts, config, "image", (), None, {}, [note(nk.IMAGE)])
 
 
 def _plan_zip(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
@@ -155,7 +182,6 @@ def _plan_zip(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
         and not config.flush_to_log
     ):
         return Skip(facts.path, note(nk.API_KEY_SECRET_NODE_SYNC))
-    wanted.update(datadog_variables(config, family))
     return _finish(facts, config, family, layers, new_handler, wanted, notes)
 
 
@@ -163,6 +189,8 @@ def _new_layers(
     facts: FunctionFacts, wanted: tuple[LayerArn, ...], runtime: str, notes: list[Note]
 ) -> tuple[LayerArn, ...]:
     """Wanted layers the function does not carry yet; a Datadog layer already there is kept."""
+    if not facts.layers:
+        return wanted
     catalog = load_catalog()
     datadog_names = catalog.datadog_layer_names()
     existing = [layer_name_of(arn) for arn in facts.layers]
@@ -198,33 +226,37 @@ def _finish(
     family: str,
     layers: tuple[LayerArn, ...],
     handler: str | None,
-    wanted: dict[str, str],
+    handler_variables: dict[str, str],
     notes: list[Note],
 ) -> Plan | Skip:
-    overridden = _user_overrides(facts, wanted)
-    if overridden:
-        notes.append(note(nk.ENV_KEPT, names=", ".join(overridden)))
-    if ev.DD_TAGS in overridden and config.source_code_integration and config.git is not None:
-        notes.append(note(nk.SOURCE_CODE_TAGS_KEPT))
-    environment = _kept_values(facts, wanted)
-    size = environment_size({**facts.environment, **environment})
+    """The variables, grants, tags and log notes common to every kind of function.
+
+    `handler_variables` are the function's own (DD_LAMBDA_HANDLER, AWS_LAMBDA_EXEC_WRAPPER);
+    the DD_* variables of the options are the same for a whole family and come from a cache.
+    """
+    wanted = {**handler_variables, **datadog_variables(config, family)}
+    if facts.environment:
+        overridden = _user_overrides(facts, wanted)
+        if overridden:
+            notes.append(note(nk.ENV_KEPT, names=", ".join(overridden)))
+        if ev.DD_TAGS in overridden and config.source_code_integration and config.git:
+            notes.append(note(nk.SOURCE_CODE_TAGS_KEPT))
+        environment = _kept_values(facts, wanted)
+    else:
+        environment = wanted
+    # an upper bound first (sizes of the option variables are cached); exact only near 4 KB
+    size = (
+        environment_size(facts.environment)
+        + environment_size(handler_variables)
+        + datadog_variables_size(config, family)
+    )
+    if size > MAX_ENVIRONMENT_BYTES:
+        size = environment_size({**facts.environment, **environment})
     if size > MAX_ENVIRONMENT_BYTES:
         return Skip(facts.path, note(nk.ENV_TOO_LARGE, size=size), tuple(notes))
-    grants, kms_unknown = api_key_grants(config)
-    if kms_unknown:
-        notes.append(note(nk.API_KEY_KMS_UNKNOWN))
-    if not config.grant_secret_read_access and config.api_key_sources() not in (
-        [],
-        ["api_key"],
-    ):
-        notes.append(note(nk.API_KEY_NO_GRANT))
-    if config.api_key is not None:
-        notes.append(note(nk.API_KEY_PLAINTEXT))
+    grants, config_notes = _config_consequences(config)
+    notes.extend(config_notes)
     subscribe = config.forwarder_arn is not None and not config.uses_extension
-    if config.forwarder_arn is not None and config.uses_extension:
-        notes.append(note(nk.LOGS_EXTENSION))
-    if config.flush_to_log and config.forwarder_arn is None:
-        notes.append(note(nk.LOGS_NOWHERE))
     return Plan(
         path=facts.path,
         family=family,

@@ -1,0 +1,180 @@
+"""Synth overhead of cdk-datadog against a bare synth and against datadog-cdk-constructs-v2.
+
+    bin/setup && .venv/bin/python benchmarks/synth_overhead.py [--sizes 50,200,1000] [--repeat 3]
+
+For each size N (half Python, half Node functions; stacks of at most 200 functions) and each
+mode (extension, forwarder), the three ways (bare, ours, reference) are synthesized in fresh
+processes, alternating, `--repeat` times. It prints medians of wall time (construct + synth),
+the overhead of each way over bare and the ratio of ours to the reference's, peak memory, and
+jsii calls per function during synthesis; then `import cdk_datadog` time over `import aws_cdk`
+and the engine's planning rate. Results also go to benchmarks/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WAYS = ("bare", "ours", "reference")
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("CDK_VALIDATION", "false")
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def measure_synth(n: int, way: str, mode: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, str(HERE / "synth_child.py"), str(n), way, mode],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_import(repeat: int) -> dict:
+    """Median wall time of `import aws_cdk.aws_lambda` (what an app defining functions imports)
+    alone, and followed by `from cdk_datadog import Datadog`."""
+
+    def timed(code: str) -> float:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import time; t=time.perf_counter(); {code}; print(time.perf_counter()-t)",
+            ],
+            capture_output=True,
+            text=True,
+            env=_env(),
+            check=True,
+        )
+        return float(done.stdout.strip().splitlines()[-1])
+
+    bare, both = [], []
+    for _ in range(repeat):
+        bare.append(timed("import aws_cdk.aws_lambda"))
+        both.append(timed("import aws_cdk.aws_lambda; from cdk_datadog import Datadog"))
+    return {
+        "import_aws_cdk_s": statistics.median(bare),
+        "import_with_cdk_datadog_s": statistics.median(both),
+        "added_ms": (statistics.median(both) - statistics.median(bare)) * 1000,
+    }
+
+
+def measure_engine(count: int = 100_000) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from cdk_datadog.engine import FunctionFacts, config_from_options, plan_function
+
+    config = config_from_options(
+        {
+            "extension_layer_version": 101,
+            "api_key_secret_arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:k",
+        }
+    )
+    runtimes = ("python3.12", "nodejs22.x", "java21", "dotnet8")
+    facts = [
+        FunctionFacts(
+            path=f"S/Fn{i}",
+            runtime=runtimes[i % 4],
+            handler="index.handler",
+            architecture="arm64" if i % 2 else "x86_64",
+            region="us-east-1",
+        )
+        for i in range(count)
+    ]
+    start = time.perf_counter()
+    for fact in facts:
+        plan_function(fact, config)
+    seconds = time.perf_counter() - start
+    return {"functions": count, "seconds": seconds, "functions_per_second": count / seconds}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,200,1000")
+    parser.add_argument("--modes", default="extension,forwarder")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    modes = args.modes.split(",")
+
+    rows = []
+    for mode in modes:
+        for n in sizes:
+            runs: dict[str, list[dict]] = {way: [] for way in WAYS}
+            for _ in range(args.repeat):
+                for way in WAYS:  # alternating, so drift hits every way alike
+                    runs[way].append(measure_synth(n, way, mode))
+            median = {w: statistics.median(r["seconds"] for r in runs[w]) for w in WAYS}
+            ours_over = median["ours"] - median["bare"]
+            reference_over = median["reference"] - median["bare"]
+            rows.append(
+                {
+                    "mode": mode,
+                    "n": n,
+                    **{f"{w}_s": median[w] for w in WAYS},
+                    "ours_overhead_s": ours_over,
+                    "reference_overhead_s": reference_over,
+                    "ours_to_reference": ours_over / reference_over if reference_over > 0 else None,
+                    "ours_node_peak_mib": max(r["node_peak_mib"] for r in runs["ours"]),
+                    "bare_node_peak_mib": max(r["node_peak_mib"] for r in runs["bare"]),
+                    "reference_node_peak_mib": max(r["node_peak_mib"] for r in runs["reference"]),
+                    "ours_python_peak_mib": max(r["python_peak_mib"] for r in runs["ours"]),
+                    "ours_jsii_calls_per_function": runs["ours"][0][
+                        "synth_jsii_calls_per_function"
+                    ],
+                }
+            )
+            print(json.dumps(rows[-1]), file=sys.stderr)
+
+    results = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}",
+        "synth": rows,
+        "import": measure_import(args.repeat * 2),
+        "engine": measure_engine(),
+    }
+    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(
+        f"{results['date']}, {results['machine']}, CDK_VALIDATION=false, medians of {args.repeat}\n"
+    )
+    print(
+        "| mode | N | bare s | ours s | reference s | ours over bare | reference over bare "
+        "| ours / reference | jsii calls per function |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        ratio = row["ours_to_reference"]
+        print(
+            f"| {row['mode']} | {row['n']} | {row['bare_s']:.2f} | {row['ours_s']:.2f} | "
+            f"{row['reference_s']:.2f} | +{row['ours_overhead_s']:.2f} s | "
+            f"+{row['reference_overhead_s']:.2f} s | "
+            f"{'n/a' if ratio is None else f'{ratio:.2f}'} | "
+            f"{row['ours_jsii_calls_per_function']:.1f} |"
+        )
+    imp, eng = results["import"], results["engine"]
+    print(
+        f"\n`import cdk_datadog` adds {imp['added_ms']:.0f} ms to `import aws_cdk` "
+        f"({imp['import_aws_cdk_s']:.2f} s); the engine plans "
+        f"{eng['functions_per_second']:,.0f} functions a second."
+    )
+
+
+if __name__ == "__main__":
+    main()
