@@ -15,7 +15,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from aws_cdk import Stack, Token
+from aws_cdk import CfnResource, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import IConstruct
@@ -25,12 +25,15 @@ from cdk_datadog.cdk.edge import edge_function_logical_ids
 from cdk_datadog.cdk.facts import facts_from_properties
 from cdk_datadog.cdk.grants import create_stack_policy, role_name
 from cdk_datadog.cdk.logs import existing_filter_counts, subscribe_function_logs
+from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.plan import Note, Plan, Skip
-from cdk_datadog.engine.planner import plan_function
+from cdk_datadog.engine.planner import note, plan_function
 
 Decision = Union[Plan, Skip]
 L2_SUFFIX = "/Resource"
+MAX_STACK_RESOURCES = 500
+NEAR_STACK_LIMIT = 450
 
 
 def jsii_ref(construct: Any) -> str:
@@ -106,6 +109,7 @@ class Instrumenter:
         region = None if Token.is_unresolved(region) else region
         edge_ids = edge_function_logical_ids(stack, stack_nodes)
         batch = _StackBatch(stack, {ref["Ref"] for ref in resolved["roles"]})
+        planned = []
         for cfn, properties in zip(functions, resolved["functions"]):
             is_edge = jsii_ref(cfn) in edge_refs or (
                 bool(edge_ids) and stack.get_logical_id(cfn) in edge_ids
@@ -114,6 +118,9 @@ class Instrumenter:
             facts = facts_from_properties(path, properties, region, is_edge)
             decision = plan_function(facts, self._config)
             self._registry.entries.append((cfn, decision))
+            planned.append((cfn, properties, decision))
+        batch.subscribe = self._check_resource_limit(stack, stack_nodes, planned)
+        for cfn, properties, decision in planned:
             if isinstance(decision, Skip):
                 annotate(_target(cfn), (decision.reason, *decision.notes))
                 continue
@@ -124,6 +131,48 @@ class Instrumenter:
             create_stack_policy(
                 stack, f"{self._owner_id}Policy", batch.statements, batch.role_names
             )
+
+    def _check_resource_limit(
+        self, stack: Stack, stack_nodes: list[IConstruct], planned: list[tuple]
+    ) -> bool:
+        """Whether the Forwarder subscriptions fit in the stack's 500 resources.
+
+        CloudFormation refuses a stack over 500 resources, and aws-cdk-lib fails the synth
+        deep inside jsii; better to say so on the stack, in our words, and leave them out.
+        """
+        subscribing = [
+            properties
+            for _, properties, decision in planned
+            if isinstance(decision, Plan) and decision.subscribe_logs
+        ]
+        per_function = 2 if self._config.create_forwarder_permissions else 1
+        added = sum(
+            per_function + (0 if (props.get("loggingConfig") or {}).get("logGroup") else 1)
+            for props in subscribing
+        )
+        needs_policy = any(
+            isinstance(decision, Plan) and (decision.grants or decision.xray_tracing)
+            for _, _, decision in planned
+        ) or (self._secret is not None)
+        existing = sum(1 for node in stack_nodes if isinstance(node, CfnResource))
+        # + 1 for the AWS::CDK::Metadata resource the CDK adds at synthesis
+        total = existing + added + int(needs_policy) + 1
+        if total > MAX_STACK_RESOURCES and subscribing:
+            annotate(
+                stack,
+                (
+                    note(
+                        nk.STACK_TOO_MANY_RESOURCES,
+                        count=len(subscribing),
+                        added=added,
+                        total=total,
+                    ),
+                ),
+            )
+            return False
+        if total > NEAR_STACK_LIMIT:
+            annotate(stack, (note(nk.STACK_NEAR_LIMIT, total=total),))
+        return True
 
     def _path_if_needed(self, cfn: lambda_.CfnFunction) -> str:
         if not self._config.exclude:
@@ -149,7 +198,7 @@ class Instrumenter:
                 role_name(cfn, properties, batch.role_ids, batch.stack, len(batch.role_names))
             )
         notes = plan.notes
-        if plan.subscribe_logs and self._config.forwarder_arn is not None:
+        if plan.subscribe_logs and self._config.forwarder_arn is not None and batch.subscribe:
             if batch.filter_counts is None:
                 batch.filter_counts = existing_filter_counts(batch.stack)
             log_note = subscribe_function_logs(
@@ -175,6 +224,8 @@ class _StackBatch:
     statements: Any = ()
     role_names: list[Any] = field(default_factory=list)
     filter_counts: dict[str, int] | None = None
+    #: whether Forwarder subscriptions fit in the stack's resource limit
+    subscribe: bool = True
 
     def layer_token(self, layer: Any) -> str:
         if layer.arn not in self.layers:

@@ -206,6 +206,23 @@ SOURCE_CODE_TAGS_KEPT = _kind(
     "DD_TAGS from the `tags` option.",
 )
 
+STACK_TOO_MANY_RESOURCES = _kind(
+    "Stack.tooManyResources",
+    ERROR,
+    "Forwarder subscriptions for {count} function(s) would add {added} resources and take this "
+    "stack to {total} (CloudFormation allows 500); they were not added",
+    "Each subscribed function needs a subscription filter (and a log group when it has none). "
+    "Use the Datadog Lambda Extension (`extension_layer_version`), which adds no resource per "
+    "function, or split the stack.",
+)
+STACK_NEAR_LIMIT = _kind(
+    "Stack.nearResourceLimit",
+    WARNING,
+    "instrumentation takes this stack to {total} resources, close to CloudFormation's 500",
+    "A stack over 500 resources cannot be deployed. Use the extension rather than Forwarder "
+    "subscriptions, or split the stack before it grows further.",
+)
+
 NOTE_KINDS: tuple[NoteKind, ...] = tuple(
     value for value in globals().values() if isinstance(value, NoteKind)
 )
