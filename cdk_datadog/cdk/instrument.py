@@ -127,9 +127,9 @@ class Instrumenter:
             notes = self._apply(cfn, properties, decision, batch)
             if notes:
                 annotate(_target(cfn), notes)
-        if batch.role_names:
+        if batch.policy_source is not None:
             create_stack_policy(
-                stack, f"{self._owner_id}Policy", batch.statements, batch.role_names
+                stack, f"{self._owner_id}Policy", batch.policy_source, batch.role_names
             )
 
     def _check_resource_limit(
@@ -192,8 +192,8 @@ class Instrumenter:
         if overrides:
             cfn.add_override("Properties", overrides)
         if plan.grants or self._secret is not None or plan.xray_tracing:
-            if not batch.statements:
-                batch.statements = (plan, self._secret)
+            if batch.policy_source is None:
+                batch.policy_source = (plan, self._secret)
             batch.role_names.append(
                 role_name(cfn, properties, batch.role_ids, batch.stack, len(batch.role_names))
             )
@@ -221,7 +221,8 @@ class _StackBatch:
     #: logical ids of the IAM roles defined in this stack
     role_ids: set[str]
     layers: dict[str, str] = field(default_factory=dict)
-    statements: Any = ()
+    #: the plan and ISecret the stack's IAM policy is written from (the same for all)
+    policy_source: tuple[Plan, Any] | None = None
     role_names: list[Any] = field(default_factory=list)
     filter_counts: dict[str, int] | None = None
     #: whether Forwarder subscriptions fit in the stack's resource limit
