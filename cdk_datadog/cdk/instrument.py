@@ -75,6 +75,19 @@ def _target(cfn: lambda_.CfnFunction) -> IConstruct:
     return parent if isinstance(parent, lambda_.Function) else cfn
 
 
+class _Target:
+    """The construct notes and added resources hang from, looked up once and only if needed."""
+
+    def __init__(self, cfn: lambda_.CfnFunction) -> None:
+        self._cfn = cfn
+        self._target: IConstruct | None = None
+
+    def get(self) -> IConstruct:
+        if self._target is None:
+            self._target = _target(self._cfn)
+        return self._target
+
+
 class Instrumenter:
     """Applies one configuration to batches of CfnFunctions, a stack at a time."""
 
@@ -124,9 +137,10 @@ class Instrumenter:
             if isinstance(decision, Skip):
                 annotate(_target(cfn), (decision.reason, *decision.notes))
                 continue
-            notes = self._apply(cfn, properties, decision, batch)
+            target = _Target(cfn)
+            notes = self._apply(cfn, target, properties, decision, batch)
             if notes:
-                annotate(_target(cfn), notes)
+                annotate(target.get(), notes)
         if batch.policy_source is not None:
             create_stack_policy(
                 stack, f"{self._owner_id}Policy", batch.policy_source, batch.role_names
@@ -183,12 +197,31 @@ class Instrumenter:
     def _apply(
         self,
         cfn: lambda_.CfnFunction,
+        target: _Target,
         properties: dict[str, Any],
         plan: Plan,
         batch: _StackBatch,
     ) -> tuple[Note, ...]:
+        notes = plan.notes
+        logging_config = None
+        if plan.subscribe_logs and self._config.forwarder_arn is not None and batch.subscribe:
+            if batch.filter_counts is None:
+                batch.filter_counts = existing_filter_counts(batch.stack)
+            subscription = subscribe_function_logs(
+                batch.stack,
+                target.get(),
+                properties,
+                self._config.forwarder_arn,
+                self._config.create_forwarder_permissions,
+                batch.filter_counts,
+            )
+            logging_config = subscription.logging_config
+            if subscription.note is not None:
+                notes = (*notes, subscription.note)
         layers = [batch.layer_token(layer) for layer in plan.layers]
         overrides = function_overrides(plan, properties, layers)
+        if logging_config is not None:
+            overrides["LoggingConfig"] = logging_config
         if overrides:
             cfn.add_override("Properties", overrides)
         if plan.grants or self._secret is not None or plan.xray_tracing:
@@ -197,19 +230,6 @@ class Instrumenter:
             batch.role_names.append(
                 role_name(cfn, properties, batch.role_ids, batch.stack, len(batch.role_names))
             )
-        notes = plan.notes
-        if plan.subscribe_logs and self._config.forwarder_arn is not None and batch.subscribe:
-            if batch.filter_counts is None:
-                batch.filter_counts = existing_filter_counts(batch.stack)
-            log_note = subscribe_function_logs(
-                cfn,
-                _target(cfn),
-                properties,
-                self._config.forwarder_arn,
-                self._config.create_forwarder_permissions,
-                batch.filter_counts,
-            )
-            notes = (*notes, log_note) if log_note is not None else notes
         return notes
 
 

@@ -6,16 +6,18 @@ adds a `Custom::LogRetention` resource with a provider function behind it. So:
 
 - a function with an explicit log group (`log_group=` / LoggingConfig) gets that group
   subscribed, and nothing else is added;
-- a function without one gets an explicit `AWS::Logs::LogGroup` set as its
-  LoggingConfig.LogGroup, which works for new and already deployed functions alike (the latter
-  then log to the new group; its annotation says so).
+- a function without one gets an explicit `AWS::Logs::LogGroup` (kept on stack deletion,
+  never expiring, like Lambda's own) set as its LoggingConfig.LogGroup, which works for new and
+  already deployed functions alike (the latter then log to the new group; its annotation says
+  so).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import ArnFormat, Stack, Token
+from aws_cdk import ArnFormat, RemovalPolicy, Stack, Token
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -53,36 +55,55 @@ def _group_arn(stack: Stack, resolved_group: Any) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Subscription:
+    """What subscribing one function did: an override for the function, and a note."""
+
+    logging_config: dict[str, Any] | None = None
+    note: Note | None = None
+
+
 def subscribe_function_logs(
-    cfn: lambda_.CfnFunction,
+    stack: Stack,
     target: Construct,
     properties: dict[str, Any],
     forwarder_arn: str,
     with_permission: bool,
     filter_counts: dict[str, int],
-) -> Note | None:
-    """Subscribe the function's log group; returns the note to show on the function, if any."""
-    stack = Stack.of(cfn)
-    resolved_group = (properties.get("loggingConfig") or {}).get("logGroup")
-    added: Note | None = None
-    if resolved_group is None:
-        # Lambda's own log groups never expire; keep that rather than CDK's two-year default.
-        group = logs.LogGroup(target, "DatadogLogGroup", retention=logs.RetentionDays.INFINITE)
-        cfn.add_property_override("LoggingConfig.LogGroup", group.log_group_name)
-        resolved_group = stack.resolve(group.log_group_name)
-        added = note(nk.LOGS_GROUP_ADDED, log_group=group.node.path)
-    key = _group_key(resolved_group)
-    count = filter_counts.get(key, 0)
-    if count >= MAX_FILTERS:
-        return note(nk.LOGS_TOO_MANY_FILTERS, log_group=resolved_group, count=count)
-    filter_counts[key] = count + 1
+) -> Subscription:
+    """Subscribe the function's log group, adding one when it has none.
+
+    L1 resources keep this to a few calls into aws-cdk-lib per function; the function's
+    LoggingConfig is returned to be written with its other properties in one override.
+    """
+    explicit = (properties.get("loggingConfig") or {}).get("logGroup")
+    if explicit is None:
+        group = logs.CfnLogGroup(target, "DatadogLogGroup")
+        # like Lambda's own groups: never expire, and kept when the stack is deleted
+        group.apply_removal_policy(RemovalPolicy.RETAIN)
+        group_name = group.ref
+        group_arn = group.attr_arn if with_permission else ""
+        result = Subscription(
+            logging_config={"LogGroup": group_name},
+            note=note(nk.LOGS_GROUP_ADDED, log_group="DatadogLogGroup"),
+        )
+    else:
+        key = _group_key(explicit)
+        count = filter_counts.get(key, 0)
+        if count >= MAX_FILTERS:
+            return Subscription(
+                note=note(nk.LOGS_TOO_MANY_FILTERS, log_group=explicit, count=count)
+            )
+        filter_counts[key] = count + 1
+        group_name, group_arn = Token.as_string(explicit), _group_arn(stack, explicit)
+        result = Subscription()
     subscription = logs.CfnSubscriptionFilter(
         target,
         "DatadogSubscription",
         destination_arn=forwarder_arn,
         filter_pattern="",
         filter_name=FILTER_NAME,
-        log_group_name=Token.as_string(resolved_group),
+        log_group_name=group_name,
     )
     if with_permission:
         permission = lambda_.CfnPermission(
@@ -91,7 +112,7 @@ def subscribe_function_logs(
             action="lambda:InvokeFunction",
             function_name=forwarder_arn,
             principal="logs.amazonaws.com",
-            source_arn=_group_arn(stack, resolved_group),
+            source_arn=group_arn,
         )
         subscription.node.add_dependency(permission)
-    return added
+    return result

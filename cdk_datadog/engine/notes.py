@@ -176,8 +176,9 @@ LOGS_EXTENSION = _kind(
 LOGS_GROUP_ADDED = _kind(
     "Logs.logGroupAdded",
     INFO,
-    "added log group {log_group} (the function's LoggingConfig.LogGroup) subscribed to the "
-    "Forwarder; an already deployed function now logs there instead of /aws/lambda/<name>",
+    "added a log group ({log_group}, a child of this function) as its LoggingConfig.LogGroup, "
+    "and a subscription filter to the Forwarder; an already deployed function now logs there "
+    "instead of /aws/lambda/<name>",
     "A subscription needs a log group that exists at deploy, and /aws/lambda/<name> exists only "
     "after the first invocation of a new function. Pass `log_group=` to the function to choose "
     "the group yourself; cdk-datadog then subscribes it and adds nothing else.",
