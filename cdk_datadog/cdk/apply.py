@@ -18,6 +18,9 @@ from cdk_datadog.engine.layers import ACCOUNT_MAPPING, account_mapping
 from cdk_datadog.engine.notes import ERROR, INFO
 from cdk_datadog.engine.plan import LayerArn, Note, Plan
 
+#: below the default priority of `Tags.of(...).add` (100), so the user's tags win
+TAG_PRIORITY = 50
+
 
 def render_layer(stack: Stack, layer: LayerArn) -> str:
     """The layer ARN, or an `Fn::Sub` of it when region, partition or account come at deploy."""
@@ -46,9 +49,13 @@ def merged_tags(existing: list[dict[str, Any]], ours: dict[str, str]) -> list[di
 
 
 def function_overrides(
-    plan: Plan, properties: dict[str, Any], rendered_layers: list[str]
+    plan: Plan, properties: dict[str, Any], rendered_layers: list[str], with_tags: bool = True
 ) -> dict[str, Any]:
-    """The `Properties` override that applies `plan` to a function with these properties."""
+    """The `Properties` override that applies `plan` to a function with these properties.
+
+    With `with_tags`, the function's resolved tags are final (every mutating aspect has run)
+    and ours are merged into the override; otherwise the caller tags through the TagManager.
+    """
     overrides: dict[str, Any] = {}
     if rendered_layers:
         overrides["Layers"] = [*(properties.get("layers") or []), *rendered_layers]
@@ -56,11 +63,18 @@ def function_overrides(
         overrides["Handler"] = plan.handler
     if plan.environment:
         overrides["Environment"] = {"Variables": dict(plan.environment)}
-    if plan.tags:
+    if plan.tags and with_tags:
         overrides["Tags"] = merged_tags(properties.get("tags") or [], dict(plan.tags))
     if plan.xray_tracing:
         overrides["TracingConfig"] = {"Mode": "Active"}
     return overrides
+
+
+def tag_through_manager(cfn: Any, tags: dict[str, str]) -> None:
+    """Our tags at a priority below `Tags.of(...)` (100), whenever the user's tags come."""
+    manager = cfn.tags
+    for key, value in tags.items():
+        manager.set_tag(key, value, TAG_PRIORITY)
 
 
 def annotate(target: Construct, notes: tuple[Note, ...]) -> None:

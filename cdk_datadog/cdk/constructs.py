@@ -47,7 +47,8 @@ class Datadog(Construct):
                 cover_stages(scope, hook_id, instrumenter, resynthesize=True)
             instrument_tree(instrumenter, scope)
 
-        Aspects.of(self).add(ScopeHook(run), priority=DATADOG_PRIORITY)
+        hook = ScopeHook(run, scope, f"{id}Run")
+        Aspects.of(self).add(hook, priority=DATADOG_PRIORITY)
 
     @property
     def decisions(self) -> dict[str, Plan | Skip]:
@@ -69,7 +70,11 @@ class DatadogLambda(Construct):
         self._registry = registry_of(scope)
         self._functions: dict[str, lambda_.IFunction] = {}
         instrumenter = Instrumenter(config, secret, self._registry, id)
-        hook = ScopeHook(lambda: instrument_functions(instrumenter, self._functions.values()))
+        hook = ScopeHook(
+            lambda: instrument_functions(instrumenter, self._functions.values()),
+            Stage.of(self) or self.node.root,
+            f"{id}Run{self.node.addr[:8]}",
+        )
         Aspects.of(self).add(hook, priority=EXPLICIT_PRIORITY)
 
     def add_lambda_functions(self, lambda_functions: Iterable[lambda_.IFunction]) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import jsii
-from aws_cdk import AspectPriority, Aspects, IAspect, Stack, Stage
+from aws_cdk import AspectPriority, Aspects, FeatureFlags, IAspect, Stack, Stage
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, IConstruct
 
@@ -28,6 +28,7 @@ from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
 DATADOG_PRIORITY = AspectPriority.DEFAULT + 100
 #: explicit `DatadogLambda.add_lambda_functions` wins over a `Datadog` covering the same scope
 EXPLICIT_PRIORITY = DATADOG_PRIORITY - 10
+STABILIZATION_FLAG = "@aws-cdk/core:aspectStabilization"
 
 
 def _refs(nodes: Iterable[Any]) -> set[str]:
@@ -103,10 +104,42 @@ def instrument_functions(
         instrumenter.instrument_stack(stack, stack_functions, stack.node.find_all(), set())
 
 
+def aspects_stabilized(scope: IConstruct) -> bool:
+    """Whether aspects run in passes until none is new (aws-cdk-lib's default since 2.172)."""
+    return bool(FeatureFlags.of(scope).is_enabled(STABILIZATION_FLAG))
+
+
 @jsii.implements(IAspect)
 class ScopeHook:
-    """Added to our own leaf construct: runs `action` once, at synthesis."""
+    """Added to our own leaf construct: runs `action` once, at synthesis, after the others.
 
+    aws-cdk-lib invokes aspects node by node in tree order, and our construct usually comes
+    before the functions, so the user's Tags would not be applied yet. With aspect
+    stabilization (the default), the first visit adds a leaf at the end of `tail_parent` and
+    runs `action` from there: after every aspect of every node before it. Without
+    stabilization an aspect added now would never run, so the work is done at once, and tags
+    go through each function's TagManager so that the user's tags still win.
+    """
+
+    def __init__(self, action: Any, tail_parent: IConstruct, tail_id: str) -> None:
+        self._action = action
+        self._tail_parent = tail_parent
+        self._tail_id = tail_id
+        self._done = False
+
+    def visit(self, node: IConstruct) -> None:
+        if self._done:
+            return
+        self._done = True
+        if aspects_stabilized(node):
+            tail = Construct(self._tail_parent, self._tail_id)
+            Aspects.of(tail).add(_RunOnce(self._action), priority=DATADOG_PRIORITY)
+        else:
+            self._action()
+
+
+@jsii.implements(IAspect)
+class _RunOnce:
     def __init__(self, action: Any) -> None:
         self._action = action
         self._done = False
@@ -122,7 +155,7 @@ class StageHook(Construct):
 
     def __init__(self, stage: Stage, hook_id: str, instrumenter: Instrumenter) -> None:
         super().__init__(stage, hook_id)
-        hook = ScopeHook(lambda: instrument_tree(instrumenter, stage))
+        hook = ScopeHook(lambda: instrument_tree(instrumenter, stage), stage, f"{hook_id}Run")
         Aspects.of(self).add(hook, priority=DATADOG_PRIORITY)
 
 

@@ -15,12 +15,17 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from aws_cdk import CfnResource, Stack, Token
+from aws_cdk import CfnResource, FeatureFlags, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import IConstruct
 
-from cdk_datadog.cdk.apply import annotate, function_overrides, render_layer
+from cdk_datadog.cdk.apply import (
+    annotate,
+    function_overrides,
+    render_layer,
+    tag_through_manager,
+)
 from cdk_datadog.cdk.edge import edge_function_logical_ids
 from cdk_datadog.cdk.facts import facts_from_properties
 from cdk_datadog.cdk.grants import create_stack_policy, role_name
@@ -34,6 +39,11 @@ Decision = Union[Plan, Skip]
 L2_SUFFIX = "/Resource"
 MAX_STACK_RESOURCES = 500
 NEAR_STACK_LIMIT = 450
+
+
+def aspects_run_before(scope: IConstruct) -> bool:
+    """With aspect stabilization our work runs in a later pass than every other aspect."""
+    return bool(FeatureFlags.of(scope).is_enabled("@aws-cdk/core:aspectStabilization"))
 
 
 def jsii_ref(construct: Any) -> str:
@@ -121,7 +131,9 @@ class Instrumenter:
         region = stack.region
         region = None if Token.is_unresolved(region) else region
         edge_ids = edge_function_logical_ids(stack, stack_nodes)
-        batch = _StackBatch(stack, {ref["Ref"] for ref in resolved["roles"]})
+        batch = _StackBatch(
+            stack, {ref["Ref"] for ref in resolved["roles"]}, aspects_run_before(stack)
+        )
         planned = []
         for cfn, properties in zip(functions, resolved["functions"]):
             is_edge = jsii_ref(cfn) in edge_refs or (
@@ -219,7 +231,9 @@ class Instrumenter:
             if subscription.note is not None:
                 notes = (*notes, subscription.note)
         layers = [batch.layer_token(layer) for layer in plan.layers]
-        overrides = function_overrides(plan, properties, layers)
+        overrides = function_overrides(plan, properties, layers, batch.tags_final)
+        if plan.tags and not batch.tags_final:
+            tag_through_manager(cfn, dict(plan.tags))
         if logging_config is not None:
             overrides["LoggingConfig"] = logging_config
         if overrides:
@@ -240,6 +254,8 @@ class _StackBatch:
     stack: Stack
     #: logical ids of the IAM roles defined in this stack
     role_ids: set[str]
+    #: whether every mutating aspect (Tags) has run, so resolved tags are final
+    tags_final: bool
     layers: dict[str, str] = field(default_factory=dict)
     #: the plan and ISecret the stack's IAM policy is written from (the same for all)
     policy_source: tuple[Plan, Any] | None = None
