@@ -9,6 +9,7 @@ from aws_cdk import App, Aspects, Stage
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from cdk_datadog.cdk.facts import FunctionControl
 from cdk_datadog.cdk.hooks import (
     DATADOG_PRIORITY,
     EXPLICIT_PRIORITY,
@@ -19,6 +20,7 @@ from cdk_datadog.cdk.hooks import (
 )
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref, registry_of
 from cdk_datadog.cdk.options import build_config
+from cdk_datadog.engine.config import function_settings
 from cdk_datadog.engine.plan import Plan, Skip
 
 
@@ -54,6 +56,39 @@ class Datadog(Construct):
     def decisions(self) -> dict[str, Plan | Skip]:
         """What was decided for each function (by CfnFunction path), once synthesized."""
         return self._registry.decisions()
+
+    @staticmethod
+    def exclude(function: lambda_.IFunction | lambda_.CfnFunction) -> None:
+        """Leave this function alone, whatever covers it; callable before or after `Datadog`.
+
+        The function's annotation says it was excluded by `Datadog.exclude()`.
+        """
+        _set_control(function, FunctionControl(opt_out="Datadog.exclude()"))
+
+    @staticmethod
+    def configure(function: lambda_.IFunction | lambda_.CfnFunction, **options: Any) -> None:
+        """Options for this function only (service, env, version, tags, log_level, ...).
+
+        They win over the construct's options; a DD_* variable set on the function still wins
+        over both. Options that must be the same for a whole stack (the API key, the
+        Forwarder) are refused.
+
+        :raises OptionError: naming the option, when it is unknown, mistyped or stack-wide.
+        """
+        registry = registry_of(function)
+        previous = registry.controls.get(jsii_ref(function))
+        merged = dict(previous.settings) if previous else {}
+        merged.update(options)
+        settings = function_settings(merged, "Datadog.configure()")
+        _set_control(function, FunctionControl(settings=settings, source="Datadog.configure()"))
+
+
+def _set_control(function: Any, control: FunctionControl) -> None:
+    registry = registry_of(function)
+    previous = registry.controls.get(jsii_ref(function))
+    if previous is not None and previous.opt_out and not control.opt_out:
+        control = FunctionControl(previous.opt_out, control.settings, control.source)
+    registry.controls[jsii_ref(function)] = control
 
 
 class DatadogLambda(Construct):

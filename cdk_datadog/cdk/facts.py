@@ -7,6 +7,7 @@ properties per function, which also sees variables added late with `add_environm
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from cdk_datadog.engine.facts import FunctionFacts
@@ -17,8 +18,33 @@ def _literal(value: Any) -> str | None:
     return value if isinstance(value, str) and not is_token(value) else None
 
 
+#: a CDK tag that opts a function out, for teams that tag rather than code
+OPT_OUT_TAG = "dd:instrument"
+
+
+@dataclass(frozen=True)
+class FunctionControl:
+    """What `Datadog.exclude(fn)` or `Datadog.configure(fn, ...)` said about one function."""
+
+    opt_out: str | None = None
+    settings: tuple[tuple[str, Any], ...] = ()
+    source: str | None = None
+
+
+def _tag_opt_out(properties: dict[str, Any]) -> str | None:
+    for tag in properties.get("tags") or []:
+        is_opt_out = isinstance(tag, dict) and tag.get("key") == OPT_OUT_TAG
+        if is_opt_out and str(tag.get("value")).lower() == "false":
+            return f"tag {OPT_OUT_TAG}=false"
+    return None
+
+
 def facts_from_properties(
-    path: str, properties: dict[str, Any], region: str | None, is_edge: bool
+    path: str,
+    properties: dict[str, Any],
+    region: str | None,
+    is_edge: bool,
+    control: FunctionControl | None = None,
 ) -> FunctionFacts:
     """Facts from the resolved (camelCase) properties of a CfnFunction."""
     unresolved: dict[str, str] = {}
@@ -45,4 +71,7 @@ def facts_from_properties(
         is_edge=is_edge,
         function_name=_literal(properties.get("functionName")),
         unresolved=unresolved,
+        opt_out=(control.opt_out if control else None) or _tag_opt_out(properties),
+        settings=control.settings if control else (),
+        settings_source=control.source if control else None,
     )

@@ -27,7 +27,7 @@ from cdk_datadog.cdk.apply import (
     tag_through_manager,
 )
 from cdk_datadog.cdk.edge import edge_function_logical_ids
-from cdk_datadog.cdk.facts import facts_from_properties
+from cdk_datadog.cdk.facts import FunctionControl, facts_from_properties
 from cdk_datadog.cdk.grants import create_stack_policy, role_name
 from cdk_datadog.cdk.logs import existing_filter_counts, subscribe_function_logs
 from cdk_datadog.engine import notes as nk
@@ -57,6 +57,16 @@ class Registry:
 
     done: set[str] = field(default_factory=set)
     entries: list[tuple[lambda_.CfnFunction, Decision]] = field(default_factory=list)
+    #: per-function control by the jsii ref of the function (L2 or CfnFunction)
+    controls: dict[str, FunctionControl] = field(default_factory=dict)
+
+    def control_of(self, cfn: lambda_.CfnFunction) -> FunctionControl | None:
+        if not self.controls:
+            return None
+        found = self.controls.get(jsii_ref(cfn))
+        if found is None and cfn.node.id == "Resource":
+            found = self.controls.get(jsii_ref(cfn.node.scope))
+        return found
 
     def decisions(self) -> dict[str, Decision]:
         """Decisions by CfnFunction path (paths are read here, after synthesis)."""
@@ -140,7 +150,8 @@ class Instrumenter:
                 bool(edge_ids) and stack.get_logical_id(cfn) in edge_ids
             )
             path = self._path_if_needed(cfn)
-            facts = facts_from_properties(path, properties, region, is_edge)
+            control = self._registry.control_of(cfn)
+            facts = facts_from_properties(path, properties, region, is_edge, control)
             decision = plan_function(facts, self._config)
             self._registry.entries.append((cfn, decision))
             planned.append((cfn, properties, decision))

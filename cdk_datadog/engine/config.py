@@ -6,7 +6,9 @@ mistake fails before any function is touched.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -351,3 +353,62 @@ def _check_combinations(config: DatadogConfig) -> None:
         )
     if config.llm_obs_enabled and not config.llm_obs_ml_app:
         raise OptionError("llm_obs_ml_app", "required when `llm_obs_enabled` is true")
+
+
+#: options that cannot differ between the functions of one stack: the API key (the stack
+#: shares one IAM policy), the Forwarder and the layer account
+STACK_WIDE_OPTIONS = frozenset(
+    {
+        "api_key",
+        "api_key_secret",
+        "api_key_secret_arn",
+        "api_key_ssm_arn",
+        "api_kms_key",
+        "grant_secret_read_access",
+        "forwarder_arn",
+        "create_forwarder_permissions",
+        "use_layers_from_account",
+        "exclude",
+        "subscribe_to_access_logs",
+        "subscribe_to_execution_logs",
+        "step_functions",
+    }
+)
+
+
+def function_settings(options: Mapping[str, Any], source: str) -> tuple[tuple[str, Any], ...]:
+    """Per-function options, checked by name and type, in a hashable, ordered form.
+
+    :raises OptionError: naming the option and `source`, for an unknown option, a wrong type
+        or an option that only makes sense for a whole stack.
+    """
+    settings = []
+    for name, value in sorted(options.items()):
+        spec = opt.OPTION_SPECS.get(name)
+        if spec is None:
+            raise OptionError(name, f"({source}) {_unknown_option_hint(name)}")
+        if name in STACK_WIDE_OPTIONS:
+            raise OptionError(
+                name, f"({source}) applies to a whole stack; set it on the Datadog construct"
+            )
+        if value is not None:
+            checked = _checked_type(spec, value)
+            settings.append((name, list(checked) if isinstance(checked, list) else checked))
+    return tuple(settings)
+
+
+@functools.lru_cache(maxsize=1024)
+def with_function_settings(
+    config: DatadogConfig, settings: tuple[tuple[str, Any], ...]
+) -> DatadogConfig:
+    """The config of one function: its own settings over the construct's options.
+
+    :raises OptionError: when the combination is invalid (e.g. tracing off with App and API
+        Protection on).
+    """
+    if not settings:
+        return config
+    merged = dataclasses.replace(config, **dict(settings))
+    _check_values(merged)
+    _check_combinations(merged)
+    return merged

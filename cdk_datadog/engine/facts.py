@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -30,3 +31,8 @@ class FunctionFacts:
     function_name: str | None = None
     #: raw forms of values that could not be resolved, keyed by fact name, for messages
     unresolved: Mapping[str, str] = field(default_factory=dict)
+    #: set when the function is opted out, to where that came from ("tag dd:instrument=false")
+    opt_out: str | None = None
+    #: per-function options (validated with `function_settings`), and where they came from
+    settings: tuple[tuple[str, Any], ...] = ()
+    settings_source: str | None = None

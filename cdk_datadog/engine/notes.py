@@ -207,6 +207,19 @@ SOURCE_CODE_TAGS_KEPT = _kind(
     "DD_TAGS from the `tags` option.",
 )
 
+SETTINGS_APPLIED = _kind(
+    "Function.configured",
+    INFO,
+    "per-function settings from {source}: {names}",
+    "Per-function settings win over the construct's options; a DD_* variable set on the "
+    "function still wins over both.",
+)
+SETTINGS_INVALID = _kind(
+    "Function.invalidSettings",
+    ERROR,
+    "not instrumented: its settings from {source} are invalid: {problem}",
+    "Fix the per-function setting named in the message.",
+)
 STACK_TOO_MANY_RESOURCES = _kind(
     "Stack.tooManyResources",
     ERROR,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import functools
 
@@ -9,7 +10,7 @@ from cdk_datadog import __version__
 from cdk_datadog.engine import envvars as ev
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.catalog import load_catalog
-from cdk_datadog.engine.config import DatadogConfig
+from cdk_datadog.engine.config import DatadogConfig, OptionError, with_function_settings
 from cdk_datadog.engine.environment import (
     datadog_variables,
     datadog_variables_size,
@@ -95,10 +96,33 @@ def _user_overrides(facts: FunctionFacts, wanted: dict[str, str]) -> list[str]:
 
 
 def plan_function(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
-    """Decide how to instrument one function: a Plan to apply, or a Skip saying why not."""
+    """Decide how to instrument one function: a Plan to apply, or a Skip saying why not.
+
+    Precedence: the function's own DD_* variables, then its per-function settings
+    (`facts.settings`), then the construct's options, then defaults.
+    """
+    if facts.opt_out is not None:
+        return Skip(facts.path, note(nk.EXCLUDED, source=facts.opt_out))
     pattern = excluded_by(facts, config.exclude)
     if pattern is not None:
         return Skip(facts.path, note(nk.EXCLUDED, source=f"exclude pattern {pattern!r}"))
+    if facts.settings:
+        try:
+            config = with_function_settings(config, facts.settings)
+        except OptionError as error:
+            reason = note(nk.SETTINGS_INVALID, source=facts.settings_source, problem=str(error))
+            return Skip(facts.path, reason)
+        decision = _plan(facts, config)
+        configured = note(
+            nk.SETTINGS_APPLIED,
+            source=facts.settings_source,
+            names=", ".join(name for name, _ in facts.settings),
+        )
+        return dataclasses.replace(decision, notes=(*decision.notes, configured))
+    return _plan(facts, config)
+
+
+def _plan(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
     if facts.is_edge:
         return Skip(facts.path, note(nk.EDGE))
     if facts.package_type == "Image":
