@@ -85,7 +85,7 @@ def subscribe_function_logs(
         group_arn = group.attr_arn if with_permission else ""
         result = Subscription(
             logging_config={"LogGroup": group_name},
-            note=note(nk.LOGS_GROUP_ADDED, log_group="DatadogLogGroup"),
+            note=note(nk.LOGS_GROUP_ADDED, log_group="DatadogLogGroup (a child of this function)"),
         )
     else:
         key = _group_key(explicit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from cdk_datadog.engine import options as opt
 from cdk_datadog.engine.catalog import Catalog, RuntimeInfo
@@ -28,8 +29,18 @@ def partition_of(region: str | None) -> str | None:
     return "aws"
 
 
-def layer_name_of(arn: str) -> str | None:
-    """The layer name in a layer version ARN, or None for a token or a malformed value."""
+def layer_name_of(arn: Any) -> str | None:
+    """The layer name in a layer version ARN, or None when it cannot be read.
+
+    Besides plain strings, reads the ARNs built at deploy time: `Fn::Sub` templates (ours
+    included, so instrumenting twice adds nothing) and `Fn::Join` of literal pieces.
+    """
+    if isinstance(arn, dict) and len(arn) == 1:
+        ((key, value),) = arn.items()
+        if key == "Fn::Sub":
+            arn = value[0] if isinstance(value, list) and value else value
+        elif key == "Fn::Join" and isinstance(value, list) and len(value) == 2:
+            arn = "".join(part if isinstance(part, str) else "x" for part in value[1])
     match = _LAYER_NAME.search(arn) if isinstance(arn, str) else None
     return match.group(1) if match else None
 

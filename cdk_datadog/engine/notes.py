@@ -176,8 +176,8 @@ LOGS_EXTENSION = _kind(
 LOGS_GROUP_ADDED = _kind(
     "Logs.logGroupAdded",
     INFO,
-    "added a log group ({log_group}, a child of this function) as its LoggingConfig.LogGroup, "
-    "and a subscription filter to the Forwarder; an already deployed function now logs there "
+    "added log group {log_group} as the function's LoggingConfig.LogGroup, with a "
+    "subscription filter to the Forwarder; an already deployed function now logs there "
     "instead of /aws/lambda/<name>",
     "A subscription needs a log group that exists at deploy, and /aws/lambda/<name> exists only "
     "after the first invocation of a new function. Pass `log_group=` to the function to choose "
@@ -219,6 +219,20 @@ SETTINGS_INVALID = _kind(
     ERROR,
     "not instrumented: its settings from {source} are invalid: {problem}",
     "Fix the per-function setting named in the message.",
+)
+TEMPLATE_PARAMETER_DEFAULT = _kind(
+    "Template.parameterDefault",
+    INFO,
+    "{property} comes from parameter {parameter!r}; its default {value!r} was used",
+    "A deploy that passes another value for the parameter gets layers chosen for the default. "
+    "Give the property a literal value to make the choice explicit.",
+)
+TEMPLATE_ROLE_ELSEWHERE = _kind(
+    "Template.roleNotInTemplate",
+    WARNING,
+    "its role is not defined in this template; grant it {actions} on {resources} yourself",
+    "cdk-datadog adds the API key permission to a role defined in the template (or to a SAM "
+    "function's Policies). For a role defined elsewhere, add the statement there.",
 )
 STACK_TOO_MANY_RESOURCES = _kind(
     "Stack.tooManyResources",

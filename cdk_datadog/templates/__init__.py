@@ -1,0 +1,1 @@
+"""The template front end: CloudFormation, SAM and Serverless Framework templates."""
