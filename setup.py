@@ -21,6 +21,7 @@ setup(
     install_requires=[
         "PyYAML>=6.0",
         "cfn-flip>=1.3.0",
+        "rich>=13",
     ],
     extras_require={
         "cdk": [
@@ -34,6 +35,7 @@ setup(
             "PyYAML==6.0.4",
             "cfn-lint==1.58.0",
             "cdk-nag==3.0.2",
+            "rich==15.0.0",
             "datadog-cdk-constructs-v2==5.3.0",
             "datadog-lambda==8.130.0",
             "pytest==9.2.0",

@@ -12,6 +12,7 @@ from typing import Any
 
 import cfn_flip
 import yaml
+from cfn_tools.odict import ODict
 
 
 class TemplateError(ValueError):
@@ -33,8 +34,17 @@ def load_template(text: str) -> tuple[dict[str, Any], str]:
 def dump_template(template: dict[str, Any], fmt: str) -> str:
     """The template in `fmt`, YAML with short-form intrinsic tags."""
     if fmt == "yaml":
-        return cfn_flip.dump_yaml(template, clean_up=False, long_form=False)
+        return cfn_flip.dump_yaml(_ordered(template), clean_up=False, long_form=False)
     return json.dumps(template, indent=2) + "\n"
+
+
+def _ordered(value: Any) -> Any:
+    """cfn-flip's YAML dumper writes short-form tags (and keeps key order) for its ODict."""
+    if isinstance(value, dict):
+        return ODict([(key, _ordered(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return [_ordered(item) for item in value]
+    return value
 
 
 def _plain(value: Any) -> Any:

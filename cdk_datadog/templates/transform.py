@@ -8,13 +8,19 @@ input is never changed; running it on its own output changes nothing.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.catalog import load_catalog
-from cdk_datadog.engine.config import DatadogConfig, OptionError, config_from_options
+from cdk_datadog.engine.config import (
+    DatadogConfig,
+    OptionError,
+    config_from_options,
+    function_settings,
+)
 from cdk_datadog.engine.layers import ACCOUNT_MAPPING, account_mapping
 from cdk_datadog.engine.plan import Note, Plan, Skip
 from cdk_datadog.engine.planner import note, plan_function
@@ -68,7 +74,12 @@ def build_config(options: dict[str, Any], cwd: Path | None = None) -> DatadogCon
 
 
 def instrument(template: Any, **options: Any) -> Result:
-    """`instrument_template`, with the decisions and notes the command line reports."""
+    """`instrument_template`, with the decisions and notes the command line reports.
+
+    `function_options` maps logical ids to per-function options (serverless.yml's
+    `functions.<name>.datadog`); a function's `Metadata: {Datadog: ...}` wins over them.
+    """
+    function_options = options.pop("function_options", None) or {}
     region = options.pop("region", None)
     if region is not None and not isinstance(region, str):
         raise OptionError("region", f"expected a region name such as 'us-east-1', got {region!r}")
@@ -101,6 +112,10 @@ def instrument(template: Any, **options: Any) -> Result:
     for logical_id, resource in functions:
         try:
             facts, read_notes = function_facts(logical_id, resource, context)
+            if logical_id in function_options and not facts.settings:
+                source = f"the config file's settings for {logical_id}"
+                settings = function_settings(function_options[logical_id], source)
+                facts = dataclasses.replace(facts, settings=settings, settings_source=source)
         except OptionError as error:
             raise OptionError(error.option, f"function {logical_id}: {error.problem}") from None
         decision = plan_function(facts, config)

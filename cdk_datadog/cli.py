@@ -1,0 +1,191 @@
+"""The `cdk-datadog` command: instrument a template, or report on templates.
+
+    cdk-datadog instrument TEMPLATE [-o OUT] [--config FILE] [--set KEY=VALUE ...]
+    cdk-datadog report PATH [--json]
+
+Exit status: 0 on success, 1 on an invalid template or option (one line on stderr, no
+traceback), 2 on a usage error. Notes go to stderr, one line each, with the function's logical
+id; an API key never appears in them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cdk_datadog.engine.config import OptionError
+from cdk_datadog.engine.options import canonical_name
+from cdk_datadog.templates.config_file import load_config_file
+from cdk_datadog.templates.io import TemplateError, dump_template, load_template
+from cdk_datadog.templates.report import report_rows
+from cdk_datadog.templates.transform import instrument
+
+EXIT_INVALID = 1
+
+
+class _Failure(Exception):
+    """A user error that ends the command with exit status 1 and one line."""
+
+
+def _parse_set(pairs: list[str]) -> dict[str, Any]:
+    """`--set key=value` pairs; values read as YAML scalars (true, 42, text)."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise _Failure(f"--set {pair!r}: expected KEY=VALUE")
+        name = canonical_name(key)
+        if name is None and key != "region":
+            raise OptionError(key, "unknown option given with --set")
+        try:
+            value = yaml.safe_load(raw) if raw else ""
+        except yaml.YAMLError:
+            value = raw
+        options[name or key] = value
+    return options
+
+
+def _note_line(where: str, note: Any) -> str:
+    return f"{where}: {note.level}: {note.message} [{note.id}]"
+
+
+def _instrument(args: argparse.Namespace) -> int:
+    path = Path(args.template)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise _Failure(f"cannot read {path}: {error.strerror}") from None
+    template, fmt = load_template(text)
+    options: dict[str, Any] = {}
+    function_options: dict[str, dict[str, Any]] = {}
+    if args.config:
+        from_file = load_config_file(Path(args.config))
+        for key in from_file.ignored:
+            print(
+                f"{args.config}: info: {key!r} does not apply to a template; ignored",
+                file=sys.stderr,
+            )
+        if not from_file.enabled:
+            print(f"{args.config}: info: datadog is disabled (enabled: false)", file=sys.stderr)
+            _write(text if fmt == "yaml" else dump_template(template, fmt), args.output)
+            return 0
+        options.update(from_file.options)
+        function_options = from_file.function_settings
+    options.update(_parse_set(args.set or []))
+    if args.region:
+        options["region"] = args.region
+    result = instrument(template, function_options=function_options, **options)
+    for where, note in result.notes:
+        print(_note_line(where, note), file=sys.stderr)
+    _write(dump_template(result.template, fmt), args.output)
+    if args.strict and result.errors:
+        return EXIT_INVALID
+    return 0
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _templates_at(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    if path.is_dir():
+        files = sorted(path.rglob("*.template.json")) or sorted(path.glob("*.y*ml"))
+    else:
+        files = [path]
+    if not files:
+        raise _Failure(f"no template found in {path}")
+    templates = []
+    for file in files:
+        try:
+            template, _ = load_template(file.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise _Failure(f"cannot read {file}: {error.strerror}") from None
+        templates.append((str(file.relative_to(path) if path.is_dir() else file.name), template))
+    return templates
+
+
+def _report(args: argparse.Namespace) -> int:
+    rows = [row for name, t in _templates_at(Path(args.path)) for row in report_rows(t, name)]
+    if args.json:
+        print(json.dumps([row.as_dict() for row in rows], indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Datadog instrumentation in {args.path}")
+    for column in (
+        "template",
+        "function",
+        "runtime",
+        "arch",
+        "handler",
+        "Datadog layers",
+        "extension",
+        "forwarder",
+        "status",
+    ):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row.template,
+            row.logical_id,
+            row.runtime,
+            row.architecture,
+            row.handler,
+            "\n".join(row.layers) or "-",
+            "yes" if row.extension else "no",
+            "yes" if row.subscribed else "no",
+            f"{row.status}: {row.reason}",
+        )
+    Console(width=200).print(table)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cdk-datadog",
+        description="Instrument AWS Lambda functions of CloudFormation, SAM and Serverless "
+        "Framework templates for Datadog, or report on them.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    instrument_parser = commands.add_parser("instrument", help="instrument a template")
+    instrument_parser.add_argument("template", help="a JSON or YAML template")
+    instrument_parser.add_argument("-o", "--output", help="where to write (default: stdout)")
+    instrument_parser.add_argument(
+        "--config", help="serverless.yml (custom.datadog) or a YAML/JSON file of options"
+    )
+    instrument_parser.add_argument(
+        "--set", action="append", metavar="KEY=VALUE", help="an option, snake_case or camelCase"
+    )
+    instrument_parser.add_argument("--region", help="the region, when the template fixes none")
+    instrument_parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when a note is an error"
+    )
+    instrument_parser.set_defaults(run=_instrument)
+    report_parser = commands.add_parser("report", help="report on a template or a cdk.out")
+    report_parser.add_argument("path", help="a template file or a cdk.out folder")
+    report_parser.add_argument("--json", action="store_true", help="machine-readable output")
+    report_parser.set_defaults(run=_report)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (OptionError, TemplateError, _Failure) as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"cdk-datadog: error: {message.removeprefix('cdk-datadog: ')}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())
