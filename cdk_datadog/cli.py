@@ -66,16 +66,15 @@ def _instrument(args: argparse.Namespace) -> int:
     if args.config:
         from_file = load_config_file(Path(args.config))
         for key in from_file.ignored:
-            print(
-                f"{args.config}: info: {key!r} does not apply to a template; ignored",
-                file=sys.stderr,
-            )
+            print(f"{args.config}: info: {key!r} does not apply here; ignored", file=sys.stderr)
         if not from_file.enabled:
             print(f"{args.config}: info: datadog is disabled (enabled: false)", file=sys.stderr)
             _write(text if fmt == "yaml" else dump_template(template, fmt), args.output)
             return 0
         options.update(from_file.options)
         function_options = from_file.function_settings
+        if from_file.region:
+            options["region"] = from_file.region
     options.update(_parse_set(args.set or []))
     if args.region:
         options["region"] = args.region

@@ -60,6 +60,8 @@ class FileOptions:
     function_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     ignored: tuple[str, ...] = ()
     enabled: bool = True
+    #: serverless.yml's provider.region: the packaged template does not fix one
+    region: str | None = None
 
 
 def serverless_logical_id(function_key: str) -> str:
@@ -115,8 +117,14 @@ def load_config_file(path: Path) -> FileOptions:
                 settings, more = _translate(block, f"functions.{key}.datadog")
                 ignored.extend(more)
                 per_function[serverless_logical_id(key)] = settings
+        provider = data.get("provider") if isinstance(data.get("provider"), dict) else {}
+        region = provider.get("region")
         return FileOptions(
-            options, per_function, tuple(ignored), enabled=section.get("enabled", True) is not False
+            options,
+            per_function,
+            tuple(ignored),
+            enabled=section.get("enabled", True) is not False,
+            region=region if isinstance(region, str) else None,
         )
     options, ignored = _translate(data, "options")
     return FileOptions(options, {}, tuple(ignored))

@@ -17,6 +17,7 @@ from cdk_datadog.engine.options import canonical_name
 from cdk_datadog.engine.plan import Note
 from cdk_datadog.engine.planner import note
 from cdk_datadog.engine.tokens import describe
+from cdk_datadog.templates.io import TemplateError
 from cdk_datadog.templates.sam import SERVERLESS_FUNCTION, merge_globals
 
 LAMBDA_FUNCTION = "AWS::Lambda::Function"
@@ -86,9 +87,15 @@ def function_facts(
     logical_id: str, resource: dict[str, Any], context: TemplateContext
 ) -> tuple[FunctionFacts, list[Note]]:
     """The facts of a function resource (SAM Globals applied), and notes on what was read."""
-    own = resource.get("Properties") or {}
+    own = resource.get("Properties", {})
     if not isinstance(own, dict):
-        raise OptionError(logical_id, "Properties must be a mapping")
+        raise TemplateError(f"function {logical_id}: Properties must be a mapping")
+    for prop, kind in (("Runtime", (str, dict)), ("Handler", (str, dict)), ("Layers", (list,))):
+        if prop in own and not isinstance(own[prop], kind):
+            raise TemplateError(
+                f"function {logical_id}: {prop} must be a {' or '.join(k.__name__ for k in kind)}"
+                f", not a {type(own[prop]).__name__}"
+            )
     is_sam = resource.get("Type") == SERVERLESS_FUNCTION
     properties = merge_globals(context.globals_function, own) if is_sam else own
     notes: list[Note] = []

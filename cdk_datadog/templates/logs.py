@@ -47,6 +47,8 @@ def index_logs(resources: dict[str, Any], own_filters: set[str]) -> LogIndex:
         properties = resource.get("Properties") or {}
         if resource.get("Type") == LOG_GROUP and isinstance(properties, dict):
             name = properties.get("LogGroupName")
+            if isinstance(name, dict) and isinstance(name.get("Fn::Sub"), str):
+                name = name["Fn::Sub"]  # e.g. /aws/lambda/${Function}
             if isinstance(name, str):
                 by_name[name] = logical_id
         elif resource.get("Type") == SUBSCRIPTION_FILTER and logical_id not in own_filters:

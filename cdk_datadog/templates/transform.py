@@ -113,7 +113,7 @@ def instrument(template: Any, **options: Any) -> Result:
         try:
             facts, read_notes = function_facts(logical_id, resource, context)
             if logical_id in function_options and not facts.settings:
-                source = f"the config file's settings for {logical_id}"
+                source = "the config file's functions block"
                 settings = function_settings(function_options[logical_id], source)
                 facts = dataclasses.replace(facts, settings=settings, settings_source=source)
         except OptionError as error:
