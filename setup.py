@@ -22,6 +22,7 @@ setup(
         "PyYAML>=6.0",
         "cfn-flip>=1.3.0",
         "rich>=13",
+        "orjson>=3.9",
     ],
     extras_require={
         "cdk": [
@@ -36,6 +37,7 @@ setup(
             "cfn-lint==1.58.0",
             "cdk-nag==3.0.2",
             "rich==15.0.0",
+            "orjson==3.13.0",
             "datadog-cdk-constructs-v2==5.3.0",
             "datadog-lambda==8.130.0",
             "pytest==9.2.0",

@@ -7,7 +7,6 @@ input is never changed; running it on its own output changes nothing.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,7 @@ from cdk_datadog.git_metadata import read_git_metadata
 from cdk_datadog.templates.apply import apply_function_plan, grant, policy_statements
 from cdk_datadog.templates.edge import edge_functions
 from cdk_datadog.templates.facts import FUNCTION_TYPES, TemplateContext, function_facts
-from cdk_datadog.templates.io import TemplateError
+from cdk_datadog.templates.io import TemplateError, copy_template
 from cdk_datadog.templates.logs import index_logs, subscribe
 from cdk_datadog.templates.sam import function_globals
 
@@ -89,7 +88,7 @@ def instrument(template: Any, **options: Any) -> Result:
     resources = template.get("Resources")
     if not isinstance(resources, dict):
         raise TemplateError("the template has no Resources mapping")
-    result = Result(template=copy.deepcopy(template))
+    result = Result(template=copy_template(template))
     output = result.template
     resources = output["Resources"]
     parameters = output.get("Parameters") if isinstance(output.get("Parameters"), dict) else {}

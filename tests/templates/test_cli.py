@@ -61,7 +61,7 @@ def test_yaml_in_gives_yaml_out_with_short_form_tags(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     text = out.read_text()
-    assert "!GetAtt 'Role.Arn'" in text and "!If" in text and "Fn::" not in text
+    assert "!GetAtt Role.Arn" in text and "!If" in text and "Fn::" not in text
 
 
 def test_config_takes_serverless_yml_custom_datadog_and_per_function_blocks():
