@@ -62,7 +62,8 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: |")
     for row in rows:
         print(
-            f"| {row['format']} | {row['n']} | {row['seconds']:.2f} | {row['us_per_function']:.0f} |"
+            f"| {row['format']} | {row['n']} | {row['seconds']:.2f} "
+            f"| {row['us_per_function']:.0f} |"
         )
 
 
