@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SERVERLESS = FIXTURES / "serverless"
+SERVERLESS = FIXTURES.parent.parent / "examples" / "serverless"
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:datadog-api-key"
 
 
