@@ -2,6 +2,7 @@
 
     cdk-datadog instrument TEMPLATE [-o OUT] [--config FILE] [--set KEY=VALUE ...]
     cdk-datadog report PATH [--json]
+    cdk-datadog lint-rules-path     (for cfn-lint --append-rules)
 
 Exit status: 0 on success, 1 on an invalid template or option (one line on stderr, no
 traceback), 2 on a usage error. Notes go to stderr, one line each, with the function's logical
@@ -173,7 +174,16 @@ def build_parser() -> argparse.ArgumentParser:
     report_parser.add_argument("path", help="a template file or a cdk.out folder")
     report_parser.add_argument("--json", action="store_true", help="machine-readable output")
     report_parser.set_defaults(run=_report)
+    rules_parser = commands.add_parser(
+        "lint-rules-path", help="print the folder of the cfn-lint rule pack (--append-rules)"
+    )
+    rules_parser.set_defaults(run=_lint_rules_path)
     return parser
+
+
+def _lint_rules_path(args: argparse.Namespace) -> int:
+    print(Path(__file__).resolve().parent / "lint_rules")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
