@@ -17,15 +17,16 @@ from collections.abc import Iterable
 from typing import Any
 
 import jsii
-from aws_cdk import AspectPriority, Aspects, FeatureFlags, IAspect, Stack, Stage
+from aws_cdk import Aspects, FeatureFlags, IAspect, Stack, Stage
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, IConstruct
 
 from cdk_datadog.cdk.edge import EDGE_FUNCTION, is_jsii_type
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
 
-#: after AspectPriority.DEFAULT (500) aspects, before READONLY (1000) ones
-DATADOG_PRIORITY = AspectPriority.DEFAULT + 100
+#: after AspectPriority.DEFAULT (500) aspects, before READONLY (1000) ones; a literal, as
+#: reading AspectPriority at import would be the app's first (30 ms) call into Node
+DATADOG_PRIORITY = 600
 #: explicit `DatadogLambda.add_lambda_functions` wins over a `Datadog` covering the same scope
 EXPLICIT_PRIORITY = DATADOG_PRIORITY - 10
 STABILIZATION_FLAG = "@aws-cdk/core:aspectStabilization"

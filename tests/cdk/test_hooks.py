@@ -60,3 +60,10 @@ def test_a_variable_set_by_a_user_aspect_wins_over_the_options():
 
     assert variables["DD_SERVICE"] == "from-user-aspect"
     assert variables["DD_LAMBDA_HANDLER"] == "app.handler"
+
+
+def test_the_priority_literal_sits_between_default_and_read_only_aspects():
+    from cdk_datadog.cdk.hooks import DATADOG_PRIORITY, EXPLICIT_PRIORITY
+
+    assert cdk.AspectPriority.DEFAULT < EXPLICIT_PRIORITY < DATADOG_PRIORITY
+    assert DATADOG_PRIORITY < cdk.AspectPriority.READONLY
