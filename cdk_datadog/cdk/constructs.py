@@ -14,6 +14,7 @@ from cdk_datadog.cdk.hooks import (
     DATADOG_PRIORITY,
     EXPLICIT_PRIORITY,
     ScopeHook,
+    cfn_functions_of,
     cover_stages,
     instrument_functions,
     instrument_tree,
@@ -104,7 +105,7 @@ class DatadogLambda(Construct):
         self.config = config
         self._registry = registry_of(scope)
         self._functions: dict[str, lambda_.IFunction] = {}
-        instrumenter = Instrumenter(config, secret, self._registry, id)
+        instrumenter = Instrumenter(config, secret, self._registry, id, explicit=True)
         hook = ScopeHook(
             lambda: instrument_functions(instrumenter, self._functions.values()),
             Stage.of(self) or self.node.root,
@@ -116,6 +117,7 @@ class DatadogLambda(Construct):
         """Instrument these functions at synthesis; imported functions are ignored."""
         for function in lambda_functions:
             self._functions.setdefault(jsii_ref(function), function)
+            self._registry.claimed.update(jsii_ref(cfn) for cfn in cfn_functions_of(function))
 
     @property
     def decisions(self) -> dict[str, Plan | Skip]:

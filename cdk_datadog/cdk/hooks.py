@@ -85,18 +85,18 @@ def _instrument_by_stack(
         instrumenter.instrument_stack(stack, [cfn], stack.node.find_all(), edge_refs)
 
 
+def cfn_functions_of(function: Any) -> list[lambda_.CfnFunction]:
+    """The CfnFunction(s) behind an L2 function (none for an imported one)."""
+    if isinstance(function, lambda_.CfnFunction):
+        return [function]
+    return [node for node in function.node.find_all() if isinstance(node, lambda_.CfnFunction)]
+
+
 def instrument_functions(
     instrumenter: Instrumenter, functions: Iterable[lambda_.IFunction]
 ) -> None:
     """Instrument the CfnFunctions of these (L2 or L1) functions, grouped by stack."""
-    cfns = []
-    for function in functions:
-        if isinstance(function, lambda_.CfnFunction):
-            cfns.append(function)
-        else:
-            cfns.extend(
-                node for node in function.node.find_all() if isinstance(node, lambda_.CfnFunction)
-            )
+    cfns = [cfn for function in functions for cfn in cfn_functions_of(function)]
     by_stack: dict[str, tuple[Stack, list[lambda_.CfnFunction]]] = {}
     for cfn in cfns:
         stack = Stack.of(cfn)

@@ -56,6 +56,8 @@ class Registry:
     """Per-app record of what was decided, so every function is instrumented exactly once."""
 
     done: set[str] = field(default_factory=set)
+    #: CfnFunctions listed with `DatadogLambda.add_lambda_functions`: theirs, whatever runs first
+    claimed: set[str] = field(default_factory=set)
     entries: list[tuple[lambda_.CfnFunction, Decision]] = field(default_factory=list)
     #: per-function control by the jsii ref of the function (L2 or CfnFunction)
     controls: dict[str, FunctionControl] = field(default_factory=dict)
@@ -112,12 +114,19 @@ class Instrumenter:
     """Applies one configuration to batches of CfnFunctions, a stack at a time."""
 
     def __init__(
-        self, config: DatadogConfig, secret: Any, registry: Registry, owner_id: str
+        self,
+        config: DatadogConfig,
+        secret: Any,
+        registry: Registry,
+        owner_id: str,
+        explicit: bool = False,
     ) -> None:
         self._config = config
         self._secret = secret if config.grant_secret_read_access else None
         self._registry = registry
         self._owner_id = owner_id
+        #: DatadogLambda's: instruments the functions it claimed, which others leave to it
+        self._explicit = explicit
 
     def instrument_stack(
         self,
@@ -127,7 +136,10 @@ class Instrumenter:
         edge_refs: set[str],
     ) -> None:
         """Instrument `functions` of `stack`; `stack_nodes` is the stack's own subtree."""
-        functions = [cfn for cfn in functions if jsii_ref(cfn) not in self._registry.done]
+        skip = (
+            self._registry.done if self._explicit else self._registry.done | self._registry.claimed
+        )
+        functions = [cfn for cfn in functions if jsii_ref(cfn) not in skip]
         if not functions:
             return
         self._registry.done.update(jsii_ref(cfn) for cfn in functions)

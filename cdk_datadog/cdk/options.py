@@ -50,9 +50,10 @@ def build_config(scope: Construct, options: Mapping[str, Any]) -> tuple[DatadogC
     }
     secret = merged.get("api_key_secret")
     if secret is not None:
-        from aws_cdk import aws_secretsmanager as secretsmanager  # only when a secret is given
-
-        if not isinstance(secret, secretsmanager.ISecret):
+        # jsii interfaces are protocols that isinstance cannot check: look for what we use
+        if not isinstance(getattr(secret, "secret_arn", None), str) or not hasattr(
+            secret, "encryption_key"
+        ):
             raise OptionError(
                 "api_key_secret",
                 f"expected an aws_secretsmanager.ISecret, got {type(secret).__name__}; pass a "
