@@ -1,0 +1,126 @@
+"""The runtime x architecture x partition table, with expected names built from the naming
+rules Datadog publishes (shared/FACTS.md), not read back from our data file."""
+
+from __future__ import annotations
+
+import pytest
+
+from cdk_datadog.engine import FunctionFacts, Plan, Skip, config_from_options, plan_function
+
+SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-AbCdEf"
+CONFIG = config_from_options(
+    {"extension_layer_version": 101, "api_key_secret_arn": SECRET, "source_code_integration": False}
+)
+
+
+NODE_HANDLER = "/opt/nodejs/node_modules/datadog-lambda-js/handler.handler"
+EXEC_WRAPPED = ("java", "dotnet", "ruby")
+
+
+def _expected(runtime: str, arm: bool) -> tuple[str | None, str | None]:
+    """(library layer, handler) by Datadog's naming rules."""
+    suffix = "-ARM" if arm else ""
+    if runtime.startswith("python3."):
+        return f"Datadog-Python3{runtime.split('.')[1]}{suffix}", "datadog_lambda.handler.handler"
+    if runtime.startswith("nodejs"):
+        major = runtime[len("nodejs") : -len(".x")]
+        return (
+            f"Datadog-Node{major}-x",
+            "/opt/nodejs/node_modules/datadog-lambda-js/handler.handler",
+        )
+    if runtime.startswith("java"):
+        return "dd-trace-java", None
+    if runtime.startswith("dotnet"):
+        return f"dd-trace-dotnet{suffix}", None
+    if runtime.startswith("ruby3."):
+        return f"Datadog-Ruby3-{runtime.split('.')[1]}{suffix}", None
+    return None, None  # custom runtimes: the extension only
+
+
+RUNTIMES = [
+    *(f"python3.{minor}" for minor in range(8, 15)),
+    *(f"nodejs{major}.x" for major in (18, 20, 22, 24)),
+    "java8.al2",
+    "java11",
+    "java17",
+    "java21",
+    "java25",
+    "dotnet6",
+    "dotnet8",
+    "dotnet10",
+    "ruby3.2",
+    "ruby3.3",
+    "ruby3.4",
+    "provided",
+    "provided.al2",
+    "provided.al2023",
+]
+PARTITIONS = [("us-east-1", "aws", "464622532012"), ("us-gov-east-1", "aws-us-gov", "002406178527")]
+
+
+@pytest.mark.parametrize("region, partition, account", PARTITIONS)
+@pytest.mark.parametrize("arm", [False, True])
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_layers_and_handler_by_runtime_architecture_and_partition(
+    runtime, arm, region, partition, account
+):
+    facts = FunctionFacts(
+        path="S/Fn",
+        runtime=runtime,
+        handler="app.handler",
+        architecture="arm64" if arm else "x86_64",
+        region=region,
+    )
+    plan = plan_function(facts, CONFIG)
+
+    assert isinstance(plan, Plan)
+    library, handler = _expected(runtime, arm)
+    extension = "Datadog-Extension-ARM" if arm else "Datadog-Extension"
+    expected_names = [library, extension] if library else [extension]
+    assert [layer.name for layer in plan.layers] == expected_names
+    for layer in plan.layers:
+        assert layer.arn.startswith(f"arn:{partition}:lambda:{region}:{account}:layer:")
+    assert plan.handler == handler
+    variables = plan.environment
+    if handler:
+        assert variables["DD_LAMBDA_HANDLER"] == "app.handler"
+    else:
+        assert "DD_LAMBDA_HANDLER" not in variables
+    wrapper = variables.get("AWS_LAMBDA_EXEC_WRAPPER")
+    assert wrapper == (
+        "/opt/datadog_wrapper" if runtime.startswith(("java", "dotnet", "ruby")) else None
+    )
+
+
+@pytest.mark.parametrize("runtime", ["go1.x", "nodejs16.x", "python2.7", "dotnetcore3.1"])
+def test_runtimes_without_a_datadog_layer_are_skipped_with_the_reason(runtime):
+    skip = plan_function(FunctionFacts(path="S/Fn", runtime=runtime, handler="h"), CONFIG)
+    assert isinstance(skip, Skip)
+    assert skip.reason.id == "cdk-datadog:Runtime.unsupported"
+    assert runtime in skip.reason.message
+
+
+def test_node_without_layers_points_at_the_bundled_library():
+    config = config_from_options({"add_layers": False, "source_code_integration": False})
+    plan = plan_function(FunctionFacts(path="p", runtime="nodejs22.x", handler="index.h"), config)
+    assert plan.handler == "node_modules/datadog-lambda-js/dist/handler.handler"
+    assert plan.layers == ()
+
+
+def test_an_instrumented_function_planned_again_changes_nothing():
+    first = plan_function(
+        FunctionFacts(path="p", runtime="python3.12", handler="app.handler", region="us-east-1"),
+        CONFIG,
+    )
+    again = plan_function(
+        FunctionFacts(
+            path="p",
+            runtime="python3.12",
+            handler=first.handler,
+            region="us-east-1",
+            environment=dict(first.environment),
+            layers=tuple(layer.arn for layer in first.layers),
+        ),
+        CONFIG,
+    )
+    assert again.layers == () and again.handler is None and dict(again.environment) == {}
