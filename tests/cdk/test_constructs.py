@@ -287,3 +287,49 @@ def test_invalid_options_raise_at_construction_naming_the_option(options, option
     with pytest.raises(ValueError, match=f"`{option}`") as raised:
         Datadog(stack, "Datadog", **options)
     assert "jsii" not in str(raised.value)
+
+
+@pytest.mark.node
+def test_a_nodejs_function_bundled_by_esbuild_is_instrumented_and_runs_through_the_wrapper(
+    tmp_path,
+):
+    from aws_cdk import aws_lambda_nodejs as nodejs
+
+    from tests.support.wrappers import REPO_ROOT, run_node_wrapper
+
+    app = cdk.App(outdir=str(tmp_path))
+    _, stack = _stack(app=app)
+    Datadog(
+        stack,
+        "Datadog",
+        source_code_integration=False,
+        forwarder_arn=f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:datadog-forwarder",
+        service="ts",
+    )
+    nodejs.NodejsFunction(
+        stack,
+        "Ts",
+        entry=str(REPO_ROOT / "examples" / "functions" / "typescript" / "index.ts"),
+        runtime=lambda_.Runtime.NODEJS_22_X,
+        bundling=nodejs.BundlingOptions(force_docker_bundling=False),
+    )
+    template = app.synth().get_stack_by_name("S").template
+    (resource,) = (
+        r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"
+    )
+    properties = resource["Properties"]
+    assert properties["Handler"] == "/opt/nodejs/node_modules/datadog-lambda-js/handler.handler"
+    (bundle,) = (path.parent for path in tmp_path.glob("asset.*/index.js"))
+
+    run = run_node_wrapper(
+        properties["Handler"],
+        properties["Environment"]["Variables"],
+        bundle,
+        {"name": "esbuild"},
+        function_name="Ts",
+        runtime="nodejs22.x",
+    )
+
+    assert run.ok, run.describe()
+    assert run.result == {"statusCode": 200, "body": "hello esbuild"}
+    assert "aws.lambda.enhanced.invocations" in run.metric_names
