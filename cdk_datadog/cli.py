@@ -82,6 +82,12 @@ def _instrument(args: argparse.Namespace) -> int:
     result = instrument(template, function_options=function_options, **options)
     for where, note in result.notes:
         print(_note_line(where, note), file=sys.stderr)
+    instrumented = sum(1 for d in result.decisions.values() if not hasattr(d, "reason"))
+    print(
+        f"cdk-datadog: {instrumented} of {len(result.decisions)} functions instrumented, "
+        f"{result.resources_added} resources added",
+        file=sys.stderr,
+    )
     _write(dump_template(result.template, fmt), args.output)
     if args.strict and result.errors:
         return EXIT_INVALID

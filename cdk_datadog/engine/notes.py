@@ -80,6 +80,13 @@ HANDLER_UNRESOLVED = _kind(
     "not instrumented: the handler is not known at synthesis, so it cannot be redirected",
     "Give a literal handler, or set `redirect_handler=False` and wrap the handler in code.",
 )
+HANDLER_TOO_LONG = _kind(
+    "Handler.tooLong",
+    ERROR,
+    "not instrumented: its handler is {length} characters long; Lambda allows {limit}",
+    "Lambda refuses handlers over 128 characters, in the Handler property and therefore in "
+    "DD_LAMBDA_HANDLER, which carries it. Shorten the module path or the function name.",
+)
 HANDLER_CONFLICT = _kind(
     "Handler.conflict",
     WARNING,

@@ -25,6 +25,7 @@ from cdk_datadog.engine.tokens import is_token
 
 MAX_LAYERS = 5
 MAX_ENVIRONMENT_BYTES = 4096
+MAX_HANDLER_LENGTH = 128
 CONSTRUCT_TAG = "dd_cdk_construct"
 CONSTRUCT_TAG_VALUE = f"cdk-datadog/{__version__}"
 
@@ -185,6 +186,11 @@ def _plan_zip(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
     if config.redirect_handler:
         if facts.handler is None and family in ("python", "node"):
             return Skip(facts.path, note(nk.HANDLER_UNRESOLVED))
+        if facts.handler is not None and len(facts.handler) > MAX_HANDLER_LENGTH:
+            length = len(facts.handler)
+            return Skip(
+                facts.path, note(nk.HANDLER_TOO_LONG, length=length, limit=MAX_HANDLER_LENGTH)
+            )
         change = redirect(
             family,
             facts.handler or "",

@@ -30,7 +30,7 @@ class FunctionRow:
     layers: tuple[str, ...]
     extension: bool
     subscribed: bool
-    status: str  # instrumented | partly | not
+    status: str  # instrumented | partly | not | excluded
     reason: str
 
     def as_dict(self) -> dict[str, Any]:
@@ -95,6 +95,31 @@ def _status(family: str | None, properties: dict[str, Any], names: list[str]) ->
     return "not", "no DD_* variables"
 
 
+def _opt_out_source(resource: dict[str, Any], properties: dict[str, Any]) -> str | None:
+    """Where an opt-out that the template records came from: Metadata or the tag."""
+    metadata = resource.get("Metadata")
+    datadog = metadata.get("Datadog") if isinstance(metadata, dict) else None
+    if isinstance(datadog, dict) and str(datadog.get("Instrument", "")).lower() == "false":
+        return "Metadata Datadog.Instrument: false"
+    tags = properties.get("Tags")
+    pairs = (
+        tags.items()
+        if isinstance(tags, dict)
+        else ((t.get("Key"), t.get("Value")) for t in tags or [] if isinstance(t, dict))
+    )
+    if any(key == "dd:instrument" and str(value).lower() == "false" for key, value in pairs):
+        return "tag dd:instrument=false"
+    return None
+
+
+def _metadata_settings(resource: dict[str, Any]) -> str:
+    metadata = resource.get("Metadata")
+    datadog = metadata.get("Datadog") if isinstance(metadata, dict) else None
+    if not isinstance(datadog, dict):
+        return ""
+    return ", ".join(sorted(key for key in datadog if key != "Instrument"))
+
+
 def report_rows(template: dict[str, Any], name: str = "template") -> list[FunctionRow]:
     resources = template.get("Resources") if isinstance(template, dict) else None
     if not isinstance(resources, dict):
@@ -123,6 +148,22 @@ def report_rows(template: dict[str, Any], name: str = "template") -> list[Functi
         if isinstance(function_name, str):
             candidates.add(repr(f"/aws/lambda/{function_name}"))
         status, reason = _status(info.family if info else None, properties, names)
+        if properties.get("PackageType") == "Image":
+            variables = (properties.get("Environment") or {}).get("Variables") or {}
+            has_dd = any(str(name).startswith("DD_") for name in variables)
+            status = "partly" if has_dd else "not"
+            reason = (
+                "container image: DD_* variables set; the image must carry the library "
+                "and extension"
+                if has_dd
+                else "container image without DD_* variables"
+            )
+        opted_out = _opt_out_source(resource, properties)
+        if opted_out and status == "not":
+            status, reason = "excluded", f"excluded by {opted_out}"
+        settings = _metadata_settings(resource)
+        if settings and status != "not":
+            reason = f"{reason}; per-function settings from Metadata Datadog: {settings}"
         rows.append(
             FunctionRow(
                 template=name,

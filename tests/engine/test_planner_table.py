@@ -124,3 +124,11 @@ def test_an_instrumented_function_planned_again_changes_nothing():
         CONFIG,
     )
     assert again.layers == () and again.handler is None and dict(again.environment) == {}
+
+
+def test_a_handler_longer_than_lambda_allows_is_refused_with_an_error_note():
+    facts = FunctionFacts(path="p", runtime="python3.12", handler="a" * 125 + ".handler")
+    skip = plan_function(facts, CONFIG)
+    assert isinstance(skip, Skip)
+    assert skip.reason.id == "cdk-datadog:Handler.tooLong"
+    assert skip.reason.level == "error"

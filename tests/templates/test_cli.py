@@ -146,7 +146,9 @@ def test_report_lists_every_function_with_its_state_as_json():
     assert rows["Orders"]["status"] == "instrumented"
     assert rows["Orders"]["extension"] is True
     assert rows["Orders"]["layers"] == ["Datadog-Python312:128", "Datadog-Extension:101"]
-    assert rows["Legacy"]["status"] == "not"
+    assert rows["Legacy"]["status"] == "excluded"
+    assert rows["Legacy"]["reason"] == "excluded by Metadata Datadog.Instrument: false"
+    assert rows["Image"]["status"] == "partly"
     assert rows["Invoice"]["status"] == "instrumented"
 
 
