@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Datadog",
     "DatadogConfig",
+    "DatadogIntegrationRole",
     "DatadogLambda",
     "OptionError",
     "__version__",
@@ -24,6 +25,7 @@ from cdk_datadog.engine.config import DatadogConfig, OptionError
 _LAZY = {
     "Datadog": "cdk_datadog.cdk.constructs",
     "DatadogLambda": "cdk_datadog.cdk.constructs",
+    "DatadogIntegrationRole": "cdk_datadog.cdk.integration_role",
     "instrument_template": "cdk_datadog.templates.transform",
 }
 
