@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from aws_cdk import App, Aspects, Stage
+from aws_cdk import Annotations, App, Aspects, Stage
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cdk_datadog.cdk.facts import FunctionControl
@@ -20,6 +21,7 @@ from cdk_datadog.cdk.hooks import (
     instrument_tree,
 )
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref, registry_of
+from cdk_datadog.cdk.logs import subscribe_log_groups
 from cdk_datadog.cdk.options import build_config
 from cdk_datadog.engine.config import function_settings
 from cdk_datadog.engine.plan import Plan, Skip
@@ -57,6 +59,20 @@ class Datadog(Construct):
     def decisions(self) -> dict[str, Plan | Skip]:
         """What was decided for each function (by CfnFunction path), once synthesized."""
         return self._registry.decisions()
+
+    def add_forwarder_to_non_lambda_log_groups(self, log_groups: Iterable[logs.ILogGroup]) -> None:
+        """Subscribe these log groups to the Forwarder too (as datadog-cdk-constructs-v2 does).
+
+        Without `forwarder_arn` nothing is subscribed, and an info annotation says so.
+        """
+        if self.config.forwarder_arn is None:
+            Annotations.of(self).add_info(
+                "no forwarder_arn: log groups not subscribed [cdk-datadog:Logs.noForwarder]"
+            )
+            return
+        subscribe_log_groups(
+            list(log_groups), self.config.forwarder_arn, self.config.create_forwarder_permissions
+        )
 
     @staticmethod
     def exclude(function: lambda_.IFunction | lambda_.CfnFunction) -> None:
@@ -122,3 +138,5 @@ class DatadogLambda(Construct):
     @property
     def decisions(self) -> dict[str, Plan | Skip]:
         return self._registry.decisions()
+
+    add_forwarder_to_non_lambda_log_groups = Datadog.add_forwarder_to_non_lambda_log_groups

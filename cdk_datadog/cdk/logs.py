@@ -116,3 +116,28 @@ def subscribe_function_logs(
         )
         subscription.node.add_dependency(permission)
     return result
+
+
+def subscribe_log_groups(
+    log_groups: list[logs.ILogGroup], forwarder_arn: str, with_permission: bool
+) -> None:
+    """Subscribe log groups other than functions' (API Gateway, Step Functions, your own)."""
+    for group in log_groups:
+        subscription = logs.CfnSubscriptionFilter(
+            group,
+            "DatadogSubscription",
+            destination_arn=forwarder_arn,
+            filter_pattern="",
+            filter_name=FILTER_NAME,
+            log_group_name=group.log_group_name,
+        )
+        if with_permission:
+            permission = lambda_.CfnPermission(
+                group,
+                "DatadogForwarderPermission",
+                action="lambda:InvokeFunction",
+                function_name=forwarder_arn,
+                principal="logs.amazonaws.com",
+                source_arn=group.log_group_arn,
+            )
+            subscription.node.add_dependency(permission)
