@@ -15,6 +15,7 @@ __all__ = [
     "DatadogConfig",
     "DatadogIntegrationRole",
     "DatadogLambda",
+    "DatadogStepFunctions",
     "OptionError",
     "__version__",
     "instrument_template",
@@ -26,6 +27,7 @@ _LAZY = {
     "Datadog": "cdk_datadog.cdk.constructs",
     "DatadogLambda": "cdk_datadog.cdk.constructs",
     "DatadogIntegrationRole": "cdk_datadog.cdk.integration_role",
+    "DatadogStepFunctions": "cdk_datadog.cdk.step_functions",
     "instrument_template": "cdk_datadog.templates.transform",
 }
 

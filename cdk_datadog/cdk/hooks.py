@@ -23,6 +23,7 @@ from constructs import Construct, IConstruct
 
 from cdk_datadog.cdk.edge import EDGE_FUNCTION, is_jsii_type
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
+from cdk_datadog.cdk.step_functions import CFN_STATE_MACHINE
 
 #: after AspectPriority.DEFAULT (500) aspects, before READONLY (1000) ones; a literal, as
 #: reading AspectPriority at import would be the app's first (30 ms) call into Node
@@ -45,6 +46,9 @@ def instrument_tree(instrumenter: Instrumenter, scope: IConstruct) -> None:
     edge_refs = set().union(
         *(_refs(node.node.find_all()) for node in nodes if is_jsii_type(node, EDGE_FUNCTION))
     )
+    if instrumenter.config.instruments_step_functions:
+        for machine in (node for node in nodes if is_jsii_type(node, CFN_STATE_MACHINE)):
+            instrumenter.instrument_state_machine(machine)
     functions = [node for node in nodes if isinstance(node, lambda_.CfnFunction)]
     if not functions:
         return

@@ -30,6 +30,7 @@ from cdk_datadog.cdk.edge import edge_function_logical_ids
 from cdk_datadog.cdk.facts import FunctionControl, facts_from_properties
 from cdk_datadog.cdk.grants import create_stack_policy, role_name
 from cdk_datadog.cdk.logs import existing_filter_counts, subscribe_function_logs
+from cdk_datadog.cdk.step_functions import instrument_state_machine
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.plan import Note, Plan, Skip
@@ -180,6 +181,16 @@ class Instrumenter:
             create_stack_policy(
                 stack, f"{self._owner_id}Policy", batch.policy_source, batch.role_names
             )
+
+    @property
+    def config(self) -> DatadogConfig:
+        return self._config
+
+    def instrument_state_machine(self, machine: Any) -> None:
+        ref = jsii_ref(machine)
+        if ref not in self._registry.done:
+            self._registry.done.add(ref)
+            instrument_state_machine(machine, self._config)
 
     def _check_resource_limit(
         self, stack: Stack, stack_nodes: list[IConstruct], planned: list[tuple]

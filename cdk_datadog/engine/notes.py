@@ -241,6 +241,13 @@ TEMPLATE_ROLE_ELSEWHERE = _kind(
     "cdk-datadog adds the API key permission to a role defined in the template (or to a SAM "
     "function's Policies). For a role defined elsewhere, add the statement there.",
 )
+STEP_FUNCTIONS_LOGGING = _kind(
+    "StepFunctions.loggingAdded",
+    INFO,
+    "logging enabled at level ALL with execution data into log group {log_group} (kept one "
+    "week), for Datadog's traces",
+    "Give the state machine your own logging configuration to choose the group; it is kept.",
+)
 STACK_TOO_MANY_RESOURCES = _kind(
     "Stack.tooManyResources",
     ERROR,
