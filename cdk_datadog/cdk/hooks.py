@@ -21,6 +21,7 @@ from aws_cdk import Aspects, FeatureFlags, IAspect, Stack, Stage
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, IConstruct
 
+from cdk_datadog.cdk.api_gateway import stage_type
 from cdk_datadog.cdk.edge import EDGE_FUNCTION, is_jsii_type
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
 from cdk_datadog.cdk.step_functions import CFN_STATE_MACHINE
@@ -49,6 +50,10 @@ def instrument_tree(instrumenter: Instrumenter, scope: IConstruct) -> None:
     if instrumenter.config.instruments_step_functions:
         for machine in (node for node in nodes if is_jsii_type(node, CFN_STATE_MACHINE)):
             instrumenter.instrument_state_machine(machine)
+    for node in nodes:
+        kind = stage_type(node)
+        if kind is not None:
+            instrumenter.instrument_api_stage(node, kind)
     functions = [node for node in nodes if isinstance(node, lambda_.CfnFunction)]
     if not functions:
         return

@@ -20,6 +20,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import IConstruct
 
+from cdk_datadog.cdk.api_gateway import instrument_stage
 from cdk_datadog.cdk.apply import (
     annotate,
     function_overrides,
@@ -191,6 +192,12 @@ class Instrumenter:
         if ref not in self._registry.done:
             self._registry.done.add(ref)
             instrument_state_machine(machine, self._config)
+
+    def instrument_api_stage(self, stage: Any, kind: str) -> None:
+        ref = jsii_ref(stage)
+        if ref not in self._registry.done:
+            self._registry.done.add(ref)
+            instrument_stage(stage, kind, self._config)
 
     def _check_resource_limit(
         self, stack: Stack, stack_nodes: list[IConstruct], planned: list[tuple]

@@ -248,6 +248,15 @@ STEP_FUNCTIONS_LOGGING = _kind(
     "week), for Datadog's traces",
     "Give the state machine your own logging configuration to choose the group; it is kept.",
 )
+API_GATEWAY_EXECUTION_LOGS = _kind(
+    "ApiGateway.executionLogGroupDeclared",
+    INFO,
+    "declared the execution log group API-Gateway-Execution-Logs_<restApiId>/<stage> to "
+    "subscribe it to the Forwarder",
+    "API Gateway creates that group at its first log; declaring it lets the subscription be "
+    "deployed with the stage. If the group already exists, turn subscribe_to_execution_logs "
+    "off for this stack and subscribe it by hand.",
+)
 STACK_TOO_MANY_RESOURCES = _kind(
     "Stack.tooManyResources",
     ERROR,

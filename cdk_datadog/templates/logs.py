@@ -131,3 +131,44 @@ def subscribe(
         subscription["DependsOn"] = [permission_id]
     resources[filter_id] = subscription
     return notes
+
+
+def subscribe_group(
+    owner_id: str,
+    group: dict[str, Any],
+    resources: dict[str, Any],
+    forwarder_arn: str,
+    with_permission: bool,
+    index: LogIndex,
+) -> list[Note]:
+    """Subscribe one log group (an API Gateway stage's) next to its owner, once."""
+    filter_id = f"{owner_id}DatadogSubscription"
+    if filter_id in resources:
+        return []
+    count = index.filters.get(_group_key(group), 0)
+    if count >= MAX_FILTERS:
+        return [note(nk.LOGS_TOO_MANY_FILTERS, log_group=group.get("Ref"), count=count)]
+    index.filters[_group_key(group)] = count + 1
+    subscription: dict[str, Any] = {
+        "Type": SUBSCRIPTION_FILTER,
+        "Properties": {
+            "DestinationArn": forwarder_arn,
+            "FilterName": FILTER_NAME,
+            "FilterPattern": "",
+            "LogGroupName": group,
+        },
+    }
+    if with_permission:
+        permission_id = f"{owner_id}DatadogForwarderPermission"
+        resources[permission_id] = {
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": forwarder_arn,
+                "Principal": "logs.amazonaws.com",
+                "SourceArn": {"Fn::GetAtt": [group["Ref"], "Arn"]},
+            },
+        }
+        subscription["DependsOn"] = [permission_id]
+    resources[filter_id] = subscription
+    return []

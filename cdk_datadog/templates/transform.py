@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cdk_datadog.engine import api_gateway as agw
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.config import (
@@ -28,7 +29,7 @@ from cdk_datadog.templates.apply import apply_function_plan, grant, policy_state
 from cdk_datadog.templates.edge import edge_functions
 from cdk_datadog.templates.facts import FUNCTION_TYPES, TemplateContext, function_facts
 from cdk_datadog.templates.io import TemplateError, copy_template
-from cdk_datadog.templates.logs import index_logs, subscribe
+from cdk_datadog.templates.logs import index_logs, subscribe, subscribe_group
 from cdk_datadog.templates.sam import function_globals
 
 MAX_STACK_RESOURCES = 500
@@ -149,10 +150,54 @@ def instrument(template: Any, **options: Any) -> Result:
                 log_index,
             )
             result.notes.extend((logical_id, n) for n in log_notes)
+    if config.forwarder_arn and subscribe_logs:
+        _subscribe_api_gateway(resources, config, log_index, result)
     if needs_mapping:
         output.setdefault("Mappings", {})[ACCOUNT_MAPPING] = account_mapping(load_catalog())
     result.resources_added = len(resources) - size_before
     return result
+
+
+def _subscribe_api_gateway(
+    resources: dict[str, Any], config: DatadogConfig, log_index: Any, result: Result
+) -> None:
+    """Access logs of REST/HTTP/WebSocket stages, and REST execution logs on request."""
+    for stage_id, stage in list(resources.items()):
+        kind = stage.get("Type") if isinstance(stage, dict) else None
+        if kind not in (agw.REST_STAGE, agw.HTTP_STAGE):
+            continue
+        properties = stage.get("Properties") or {}
+        if config.subscribes_access_logs:
+            group_id = agw.access_log_group(kind, properties)
+            if group_id in resources:
+                notes = subscribe_group(
+                    f"{stage_id}Access",
+                    {"Ref": group_id},
+                    resources,
+                    config.forwarder_arn,
+                    config.create_forwarder_permissions,
+                    log_index,
+                )
+                result.notes.extend((stage_id, n) for n in notes)
+        name = agw.execution_log_group_name(properties)
+        if config.subscribes_execution_logs and kind == agw.REST_STAGE and name is not None:
+            group_id = f"{stage_id}DatadogExecutionLogs"
+            if group_id not in resources:
+                resources[group_id] = {
+                    "Type": "AWS::Logs::LogGroup",
+                    "DeletionPolicy": "Retain",
+                    "UpdateReplacePolicy": "Retain",
+                    "Properties": {"LogGroupName": name},
+                }
+                result.notes.append((stage_id, note(nk.API_GATEWAY_EXECUTION_LOGS)))
+            subscribe_group(
+                f"{stage_id}Execution",
+                {"Ref": group_id},
+                resources,
+                config.forwarder_arn,
+                config.create_forwarder_permissions,
+                log_index,
+            )
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -233,3 +233,52 @@ def test_a_runtime_given_by_an_unknown_intrinsic_is_skipped_with_a_note_not_gues
     assert result.template == template
     assert result.decisions["Fn"].reason.id == "cdk-datadog:Runtime.unresolved"
     json.dumps(result.template)  # still plain JSON
+
+
+def _api_template() -> dict:
+    return {
+        "Resources": {
+            "AccessLogs": {"Type": "AWS::Logs::LogGroup"},
+            "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "api"}},
+            "Stage": {
+                "Type": "AWS::ApiGateway::Stage",
+                "Properties": {
+                    "RestApiId": {"Ref": "Api"},
+                    "StageName": "prod",
+                    "DeploymentId": "abc123",
+                    "AccessLogSetting": {
+                        "DestinationArn": {"Fn::GetAtt": ["AccessLogs", "Arn"]},
+                        "Format": "$context.requestId",
+                    },
+                },
+            },
+        }
+    }
+
+
+def test_api_gateway_access_logs_are_subscribed_and_execution_logs_on_request():
+    forwarder = "arn:aws:lambda:us-east-1:123456789012:function:fwd"
+    default = instrument(_api_template(), forwarder_arn=forwarder, source_code_integration=False)
+    resources = default.template["Resources"]
+    assert resources["StageAccessDatadogSubscription"]["Properties"]["LogGroupName"] == {
+        "Ref": "AccessLogs"
+    }
+    assert "StageDatadogExecutionLogs" not in resources
+
+    both = instrument(
+        _api_template(),
+        forwarder_arn=forwarder,
+        subscribe_to_execution_logs=True,
+        source_code_integration=False,
+    ).template
+    execution = both["Resources"]["StageDatadogExecutionLogs"]["Properties"]["LogGroupName"]
+    assert execution == {"Fn::Join": ["", ["API-Gateway-Execution-Logs_", {"Ref": "Api"}, "/prod"]]}
+    assert "StageExecutionDatadogSubscription" in both["Resources"]
+    assert lint_errors(both) == []
+    again = instrument(
+        both,
+        forwarder_arn=forwarder,
+        subscribe_to_execution_logs=True,
+        source_code_integration=False,
+    ).template
+    assert again == both
