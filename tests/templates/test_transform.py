@@ -282,3 +282,37 @@ def test_api_gateway_access_logs_are_subscribed_and_execution_logs_on_request():
         source_code_integration=False,
     ).template
     assert again == both
+
+
+def test_exclude_matches_logical_ids_and_function_names_and_the_report_says_so():
+    template = {
+        "Resources": {
+            name: {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Runtime": "python3.12",
+                    "Handler": "app.handler",
+                    "FunctionName": function_name,
+                    "Role": "arn:aws:iam::123456789012:role/r",
+                    "Code": {"ZipFile": "x"},
+                },
+            }
+            for name, function_name in (
+                ("LegacyBilling", "billing"),
+                ("Vendor", "vendor-sync"),
+                ("Orders", "orders"),
+            )
+        }
+    }
+    result = instrument(template, exclude=["Legacy*", "vendor-*"], source_code_integration=False)
+
+    reasons = {
+        logical_id: decision.reason.message
+        for logical_id, decision in result.decisions.items()
+        if hasattr(decision, "reason")
+    }
+    assert reasons == {
+        "LegacyBilling": "not instrumented: excluded by exclude pattern 'Legacy*'",
+        "Vendor": "not instrumented: excluded by exclude pattern 'vendor-*'",
+    }
+    assert result.template["Resources"]["Orders"]["Properties"]["Handler"] != "app.handler"
