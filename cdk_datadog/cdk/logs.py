@@ -97,8 +97,17 @@ def subscribe_function_logs(
         filter_counts[key] = count + 1
         group_name, group_arn = Token.as_string(explicit), _group_arn(stack, explicit)
         result = Subscription()
+    add_subscription(target, group_name, group_arn, forwarder_arn, with_permission)
+    return result
+
+
+def add_subscription(
+    scope: Construct, group_name: str, group_arn: str, forwarder_arn: str, with_permission: bool
+) -> None:
+    """A `datadog-forwarder` subscription filter on the group, under `scope`; with
+    `with_permission`, the Forwarder's invoke permission scoped to that group's ARN."""
     subscription = logs.CfnSubscriptionFilter(
-        target,
+        scope,
         "DatadogSubscription",
         destination_arn=forwarder_arn,
         filter_pattern="",
@@ -107,7 +116,7 @@ def subscribe_function_logs(
     )
     if with_permission:
         permission = lambda_.CfnPermission(
-            target,
+            scope,
             "DatadogForwarderPermission",
             action="lambda:InvokeFunction",
             function_name=forwarder_arn,
@@ -115,7 +124,6 @@ def subscribe_function_logs(
             source_arn=group_arn,
         )
         subscription.node.add_dependency(permission)
-    return result
 
 
 def subscribe_log_groups(
@@ -123,21 +131,6 @@ def subscribe_log_groups(
 ) -> None:
     """Subscribe log groups other than functions' (API Gateway, Step Functions, your own)."""
     for group in log_groups:
-        subscription = logs.CfnSubscriptionFilter(
-            group,
-            "DatadogSubscription",
-            destination_arn=forwarder_arn,
-            filter_pattern="",
-            filter_name=FILTER_NAME,
-            log_group_name=group.log_group_name,
+        add_subscription(
+            group, group.log_group_name, group.log_group_arn, forwarder_arn, with_permission
         )
-        if with_permission:
-            permission = lambda_.CfnPermission(
-                group,
-                "DatadogForwarderPermission",
-                action="lambda:InvokeFunction",
-                function_name=forwarder_arn,
-                principal="logs.amazonaws.com",
-                source_arn=group.log_group_arn,
-            )
-            subscription.node.add_dependency(permission)

@@ -14,11 +14,10 @@ from typing import Any
 
 from aws_cdk import RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 
 from cdk_datadog.cdk.apply import TAG_PRIORITY, annotate
-from cdk_datadog.cdk.logs import FILTER_NAME
+from cdk_datadog.cdk.logs import add_subscription
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine import step_functions as sf
 from cdk_datadog.engine.config import DatadogConfig
@@ -30,27 +29,6 @@ STATE_MACHINE = "aws-cdk-lib.aws_stepfunctions.StateMachine"
 
 def _type(node: Any) -> str | None:
     return getattr(type(node), "__jsii_type__", None)
-
-
-def _subscribe(target: Any, group_name: str, group_arn: str, config: DatadogConfig) -> None:
-    subscription = logs.CfnSubscriptionFilter(
-        target,
-        "DatadogSubscription",
-        destination_arn=config.forwarder_arn,
-        filter_pattern="",
-        filter_name=FILTER_NAME,
-        log_group_name=group_name,
-    )
-    if config.create_forwarder_permissions:
-        permission = lambda_.CfnPermission(
-            target,
-            "DatadogForwarderPermission",
-            action="lambda:InvokeFunction",
-            function_name=config.forwarder_arn,
-            principal="logs.amazonaws.com",
-            source_arn=group_arn,
-        )
-        subscription.node.add_dependency(permission)
 
 
 def _grant_log_delivery(machine: Any, target: Any, properties: dict[str, Any]) -> None:
@@ -94,7 +72,9 @@ def instrument_state_machine(machine: Any, config: DatadogConfig) -> None:
         group_arn = Token.as_string(arn) if arn else ""
         added = None
     if config.forwarder_arn is not None and group_name is not None:
-        _subscribe(target, group_name, group_arn, config)
+        add_subscription(
+            target, group_name, group_arn, config.forwarder_arn, config.create_forwarder_permissions
+        )
     for key, value in sf.state_machine_tags(config).items():
         machine.tags.set_tag(key, value, TAG_PRIORITY)
     if added is not None:

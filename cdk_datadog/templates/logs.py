@@ -108,28 +108,7 @@ def subscribe(
         if count >= MAX_FILTERS:
             return [note(nk.LOGS_TOO_MANY_FILTERS, log_group=group["Ref"], count=count)]
         index.filters[_group_key(group)] = count + 1
-    subscription: dict[str, Any] = {
-        "Type": SUBSCRIPTION_FILTER,
-        "Properties": {
-            "DestinationArn": forwarder_arn,
-            "FilterName": FILTER_NAME,
-            "FilterPattern": "",
-            "LogGroupName": group,
-        },
-    }
-    if with_permission:
-        permission_id = f"{logical_id}DatadogForwarderPermission"
-        resources[permission_id] = {
-            "Type": "AWS::Lambda::Permission",
-            "Properties": {
-                "Action": "lambda:InvokeFunction",
-                "FunctionName": forwarder_arn,
-                "Principal": "logs.amazonaws.com",
-                "SourceArn": {"Fn::GetAtt": [group["Ref"], "Arn"]},
-            },
-        }
-        subscription["DependsOn"] = [permission_id]
-    resources[filter_id] = subscription
+    _add_subscription(resources, logical_id, group, forwarder_arn, with_permission)
     return notes
 
 
@@ -149,6 +128,19 @@ def subscribe_group(
     if count >= MAX_FILTERS:
         return [note(nk.LOGS_TOO_MANY_FILTERS, log_group=group.get("Ref"), count=count)]
     index.filters[_group_key(group)] = count + 1
+    _add_subscription(resources, owner_id, group, forwarder_arn, with_permission)
+    return []
+
+
+def _add_subscription(
+    resources: dict[str, Any],
+    owner_id: str,
+    group: dict[str, Any],
+    forwarder_arn: str,
+    with_permission: bool,
+) -> None:
+    """`<owner>DatadogSubscription` on the group; with `with_permission`, the Forwarder's
+    invoke permission scoped to the group's ARN, which the filter waits for."""
     subscription: dict[str, Any] = {
         "Type": SUBSCRIPTION_FILTER,
         "Properties": {
@@ -170,5 +162,4 @@ def subscribe_group(
             },
         }
         subscription["DependsOn"] = [permission_id]
-    resources[filter_id] = subscription
-    return []
+    resources[f"{owner_id}DatadogSubscription"] = subscription
