@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import aws_cdk
 from aws_cdk import Aws, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -21,6 +22,11 @@ from cdk_datadog.engine.tokens import is_token
 
 XRAY_ACTIONS = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
 SECRET_ACTIONS = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
+XRAY_NAG_RULE = "AwsSolutions::AwsSolutions-IAM5[Resource::*]"
+XRAY_WILDCARD_REASON = (
+    "xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permission; "
+    "AWS documents Resource '*' for them (added by cdk-datadog for enable_xray_tracing)."
+)
 
 
 def policy_document(plan: Plan, secret: Any) -> dict[str, Any]:
@@ -83,6 +89,14 @@ def role_name(
     return iam.Role.from_role_arn(stack, f"DatadogImportedRole{index}", cfn.role).role_name
 
 
+def _acknowledge(construct: Any, rule: str, reason: str) -> None:
+    """Acknowledge a validation-plugin finding (aws-cdk-lib 2.2xx+; older ones skip it)."""
+    validations = getattr(aws_cdk, "Validations", None)
+    acknowledgment = getattr(aws_cdk, "Acknowledgment", None)
+    if validations is not None and acknowledgment is not None:
+        validations.of(construct).acknowledge(acknowledgment(id=rule, reason=reason))
+
+
 def create_stack_policy(
     stack: Stack, policy_id: str, source: tuple[Plan, Any], role_names: list[Any]
 ) -> iam.CfnManagedPolicy:
@@ -96,4 +110,8 @@ def create_stack_policy(
     )
     unique = list({repr(name): name for name in role_names}.values())
     policy.add_property_override("Roles", unique)
+    if plan.xray_tracing:
+        # cdk-nag flags the "*" (AwsSolutions-IAM5); it is inherent to X-Ray, so acknowledge
+        # it here, with the reason, rather than leave every user to suppress it
+        _acknowledge(policy, XRAY_NAG_RULE, XRAY_WILDCARD_REASON)
     return policy
