@@ -34,6 +34,7 @@ from cdk_datadog.cdk.logs import existing_filter_counts, subscribe_function_logs
 from cdk_datadog.cdk.step_functions import instrument_state_machine
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import DatadogConfig
+from cdk_datadog.engine.grants import api_key_grants
 from cdk_datadog.engine.plan import Note, Plan, Skip
 from cdk_datadog.engine.planner import note, plan_function
 
@@ -129,6 +130,8 @@ class Instrumenter:
         self._owner_id = owner_id
         #: DatadogLambda's: instruments the functions it claimed, which others leave to it
         self._explicit = explicit
+        grants, _ = api_key_grants(config)
+        self._needs_policy = bool(grants) or self._secret is not None or config.enable_xray_tracing
 
     def instrument_stack(
         self,
@@ -145,7 +148,12 @@ class Instrumenter:
         if not functions:
             return
         self._registry.done.update(jsii_ref(cfn) for cfn in functions)
-        roles = [node for node in stack_nodes if isinstance(node, iam.CfnRole)]
+        # the stack's role ids are read only when functions will need the API key policy
+        roles = (
+            [node for node in stack_nodes if isinstance(node, iam.CfnRole)]
+            if self._needs_policy
+            else []
+        )
         resolved = stack.resolve(
             {
                 "functions": [cfn._cfn_properties for cfn in functions],
