@@ -141,3 +141,23 @@ def test_example_node_function_runs_through_the_real_datadog_wrapper(forwarder_m
     assert run.ok, run.describe()
     assert run.result == {"statusCode": 200, "body": "hello datadog"}
     assert "aws.lambda.enhanced.invocations" in run.metric_names, run.describe()
+
+
+def test_report_on_the_cdk_out_folder_lists_every_function_instrumented(tmp_path):
+    import subprocess
+    import sys
+
+    _synth(tmp_path / "cdk.out")
+    done = subprocess.run(
+        [sys.executable, "-m", "cdk_datadog.cli", "report", str(tmp_path / "cdk.out"), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert len(rows) == 6  # two stacks and the stage's copy of Orders
+    assert {row["status"] for row in rows} == {"instrumented"}
+    assert all(row["extension"] for row in rows)
