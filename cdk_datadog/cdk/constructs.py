@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from aws_cdk import Annotations, App, Aspects, Stage
+from aws_cdk import App, Aspects, Stage
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from cdk_datadog.cdk.apply import annotate
 from cdk_datadog.cdk.facts import FunctionControl
 from cdk_datadog.cdk.hooks import (
     DATADOG_PRIORITY,
@@ -23,16 +24,19 @@ from cdk_datadog.cdk.hooks import (
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref, registry_of
 from cdk_datadog.cdk.logs import subscribe_log_groups
 from cdk_datadog.cdk.options import build_config
+from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import function_settings
 from cdk_datadog.engine.plan import Plan, Skip
+from cdk_datadog.engine.planner import note
 
 
 class Datadog(Construct):
     """Instruments every Lambda function under `scope` (a Stack, a Stage or the App) at synth.
 
     Options are those of datadog-cdk-constructs-v2's `DatadogLambdaProps`, in snake_case,
-    plus `exclude` and `enable_xray_tracing`; the `datadog` key of cdk.json context gives
-    defaults that keyword arguments override.
+    plus ours (`exclude`, `enable_xray_tracing`, `subscribe_to_access_logs`,
+    `subscribe_to_execution_logs`, `step_functions`); the `datadog` key of cdk.json context
+    gives defaults that keyword arguments override.
 
     :raises OptionError: (a ValueError) naming the option, when an option is invalid.
     """
@@ -66,9 +70,7 @@ class Datadog(Construct):
         Without `forwarder_arn` nothing is subscribed, and an info annotation says so.
         """
         if self.config.forwarder_arn is None:
-            Annotations.of(self).add_info(
-                "no forwarder_arn: log groups not subscribed [cdk-datadog:Logs.noForwarder]"
-            )
+            annotate(self, (note(nk.LOGS_NO_FORWARDER),))
             return
         subscribe_log_groups(
             list(log_groups), self.config.forwarder_arn, self.config.create_forwarder_permissions

@@ -198,6 +198,13 @@ LOGS_TOO_MANY_FILTERS = _kind(
     "Remove one of the existing subscription filters, or ship these logs another way (the "
     "Datadog Lambda Extension).",
 )
+LOGS_NO_FORWARDER = _kind(
+    "Logs.noForwarder",
+    INFO,
+    "no `forwarder_arn`: the log groups given to add_forwarder_to_non_lambda_log_groups are "
+    "not subscribed",
+    "Set `forwarder_arn` on the construct to subscribe them.",
+)
 LOGS_NOWHERE = _kind(
     "Logs.noDestination",
     WARNING,

@@ -150,3 +150,15 @@ def test_other_log_groups_are_subscribed_on_request_with_scoped_permissions():
         "AWS::Lambda::Permission", {"SourceArn": {"Fn::GetAtt": [group_id, "Arn"]}}
     )
     assert lint_errors(template.to_json()) == []
+
+
+def test_other_log_groups_without_a_forwarder_are_left_alone_with_an_info():
+    stack = _stack()
+    datadog = Datadog(stack, "Datadog", source_code_integration=False)
+    datadog.add_forwarder_to_non_lambda_log_groups([logs.LogGroup(stack, "Other")])
+
+    Template.from_stack(stack).resource_count_is("AWS::Logs::SubscriptionFilter", 0)
+    infos = Annotations.from_stack(stack).find_info(
+        "/S/Datadog", Match.string_like_regexp("Logs.noForwarder")
+    )
+    assert len(infos) == 1
