@@ -19,7 +19,7 @@ from cdk_datadog.engine.environment import (
 from cdk_datadog.engine.facts import FunctionFacts
 from cdk_datadog.engine.grants import api_key_grants
 from cdk_datadog.engine.handler import EXEC_WRAPPER_FAMILIES, redirect
-from cdk_datadog.engine.layers import choose_layers, layer_name_of, partition_of
+from cdk_datadog.engine.layers import choose_layers, layer_name_of
 from cdk_datadog.engine.plan import LayerArn, Note, Plan, Skip
 from cdk_datadog.engine.tokens import is_token
 
@@ -301,4 +301,4 @@ def _finish(
     )
 
 
-__all__ = ["partition_of", "plan_function"]
+__all__ = ["plan_function"]
