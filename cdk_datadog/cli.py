@@ -21,6 +21,7 @@ import yaml
 
 from cdk_datadog.engine.config import OptionError
 from cdk_datadog.engine.options import canonical_name
+from cdk_datadog.engine.plan import Plan
 from cdk_datadog.templates.config_file import load_config_file
 from cdk_datadog.templates.io import TemplateError, dump_template, load_template
 from cdk_datadog.templates.report import report_rows
@@ -82,7 +83,7 @@ def _instrument(args: argparse.Namespace) -> int:
     result = instrument(template, function_options=function_options, **options)
     for where, note in result.notes:
         print(_note_line(where, note), file=sys.stderr)
-    instrumented = sum(1 for d in result.decisions.values() if not hasattr(d, "reason"))
+    instrumented = sum(1 for decision in result.decisions.values() if isinstance(decision, Plan))
     print(
         f"cdk-datadog: {instrumented} of {len(result.decisions)} functions instrumented, "
         f"{result.resources_added} resources added",
