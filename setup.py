@@ -17,7 +17,7 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.9",
     packages=find_packages(include=["cdk_datadog", "cdk_datadog.*"]),
-    package_data={"cdk_datadog": ["py.typed", "data/*.yaml"]},
+    package_data={"cdk_datadog": ["py.typed", "data/*.yaml", "cdk/_jsii/*.jsii.tgz"]},
     install_requires=[
         "PyYAML>=6.0",
         "cfn-flip>=1.3.0",

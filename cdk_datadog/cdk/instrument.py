@@ -1,11 +1,11 @@
 """Instrumenting the functions of a stack in one batch: read once, plan, write once.
 
 Every call into aws-cdk-lib crosses into Node (jsii) and costs about 0.3 ms, so the work is
-done per stack, not per construct: one `Stack.resolve` reads the properties of all its
-functions, each function gets a single `Properties` override, and what is the same for a
-whole stack (region, layer ARNs, the IAM policy) is made once. Construct paths cost two calls
-each, so they are read only when needed: for `exclude` patterns, for a function with notes,
-and when a report asks for `decisions`.
+done per stack, not per function: one call (`batch.read_resources`) reads the properties,
+logical ids and paths of all its functions, one call writes a `Properties` override into each,
+one call adds their annotations, and what is the same for a whole stack (region, layer ARNs,
+the IAM policy) is made once. With the Forwarder, two more calls add every log group,
+subscription filter and permission of the stack.
 """
 
 from __future__ import annotations
@@ -18,19 +18,26 @@ from typing import Any, Union
 from aws_cdk import CfnResource, FeatureFlags, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 from constructs import IConstruct
 
 from cdk_datadog.cdk.api_gateway import instrument_stage
 from cdk_datadog.cdk.apply import (
-    annotate,
     function_overrides,
     render_layer,
     tag_through_manager,
 )
+from cdk_datadog.cdk.batch import (
+    Reading,
+    add_property_overrides,
+    annotate_all,
+    logical_ids,
+    read_resources,
+)
 from cdk_datadog.cdk.edge import edge_function_logical_ids
 from cdk_datadog.cdk.facts import FunctionControl, facts_from_properties
 from cdk_datadog.cdk.grants import create_stack_policy, role_name
-from cdk_datadog.cdk.logs import existing_filter_counts, subscribe_function_logs
+from cdk_datadog.cdk.logs import Subscription, existing_filter_counts, subscribe_functions
 from cdk_datadog.cdk.step_functions import instrument_state_machine
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import DatadogConfig
@@ -61,26 +68,30 @@ class Registry:
     done: set[str] = field(default_factory=set)
     #: CfnFunctions listed with `DatadogLambda.add_lambda_functions`: theirs, whatever runs first
     claimed: set[str] = field(default_factory=set)
-    entries: list[tuple[lambda_.CfnFunction, Decision]] = field(default_factory=list)
+    #: (CfnFunction path, decision), in the order they were made
+    entries: list[tuple[str, Decision]] = field(default_factory=list)
     #: per-function control by the jsii ref of the function (L2 or CfnFunction)
     controls: dict[str, FunctionControl] = field(default_factory=dict)
 
-    def control_of(self, cfn: lambda_.CfnFunction) -> FunctionControl | None:
+    def control_of(self, cfn: lambda_.CfnFunction, reading: Reading) -> FunctionControl | None:
         if not self.controls:
             return None
         found = self.controls.get(jsii_ref(cfn))
-        if found is None and cfn.node.id == "Resource":
-            found = self.controls.get(jsii_ref(cfn.node.scope))
+        if found is None and reading.id == "Resource":
+            found = self.controls.get(jsii_ref(reading.scope))
         return found
 
     def decisions(self) -> dict[str, Decision]:
-        """Decisions by CfnFunction path (paths are read here, after synthesis)."""
+        """Decisions by CfnFunction path."""
         result = {}
-        for cfn, decision in self.entries:
-            path = cfn.node.path
-            display = path[: -len(L2_SUFFIX)] if path.endswith(L2_SUFFIX) else path
-            result[path] = dataclasses.replace(decision, path=display)
+        for path, decision in self.entries:
+            result[path] = dataclasses.replace(decision, path=display_path(path))
         return dict(sorted(result.items()))
+
+
+def display_path(path: str) -> str:
+    """The path users wrote: the L2 function's rather than its `Resource` child's."""
+    return path[: -len(L2_SUFFIX)] if path.endswith(L2_SUFFIX) else path
 
 
 _REGISTRIES: weakref.WeakKeyDictionary[Any, Registry] = weakref.WeakKeyDictionary()
@@ -94,23 +105,9 @@ def registry_of(scope: IConstruct) -> Registry:
     return registry
 
 
-def _target(cfn: lambda_.CfnFunction) -> IConstruct:
-    """Where notes go: the L2 function users wrote, or the CfnFunction itself."""
-    parent = cfn.node.scope
-    return parent if isinstance(parent, lambda_.Function) else cfn
-
-
-class _Target:
-    """The construct notes and added resources hang from, looked up once and only if needed."""
-
-    def __init__(self, cfn: lambda_.CfnFunction) -> None:
-        self._cfn = cfn
-        self._target: IConstruct | None = None
-
-    def get(self) -> IConstruct:
-        if self._target is None:
-            self._target = _target(self._cfn)
-        return self._target
+def _target(cfn: lambda_.CfnFunction, reading: Reading) -> IConstruct:
+    """Where notes and added resources go: the L2 function users wrote, or the CfnFunction."""
+    return reading.scope if isinstance(reading.scope, lambda_.Function) else cfn
 
 
 class Instrumenter:
@@ -154,42 +151,48 @@ class Instrumenter:
             if self._needs_policy
             else []
         )
-        resolved = stack.resolve(
-            {
-                "functions": [cfn._cfn_properties for cfn in functions],
-                "roles": [role.ref for role in roles],
-            }
-        )
+        readings = read_resources(functions)
         region = stack.region
         region = None if Token.is_unresolved(region) else region
         edge_ids = edge_function_logical_ids(stack, stack_nodes)
         batch = _StackBatch(
-            stack, {ref["Ref"] for ref in resolved["roles"]}, aspects_run_before(stack)
+            stack,
+            set(logical_ids(roles)),
+            aspects_run_before(stack),
+            stack_nodes,
         )
         planned = []
-        for cfn, properties in zip(functions, resolved["functions"]):
-            is_edge = jsii_ref(cfn) in edge_refs or (
-                bool(edge_ids) and stack.get_logical_id(cfn) in edge_ids
+        for cfn, reading in zip(functions, readings):
+            is_edge = jsii_ref(cfn) in edge_refs or reading.logical_id in edge_ids
+            control = self._registry.control_of(cfn, reading)
+            facts = facts_from_properties(
+                display_path(reading.path), reading.properties, region, is_edge, control
             )
-            path = self._path_if_needed(cfn)
-            control = self._registry.control_of(cfn)
-            facts = facts_from_properties(path, properties, region, is_edge, control)
             decision = plan_function(facts, self._config)
-            self._registry.entries.append((cfn, decision))
-            planned.append((cfn, properties, decision))
-        batch.subscribe = self._check_resource_limit(stack, stack_nodes, planned)
-        for cfn, properties, decision in planned:
+            self._registry.entries.append((reading.path, decision))
+            planned.append((cfn, reading, decision))
+        subscribe = self._check_resource_limit(stack, stack_nodes, planned, batch)
+        instrumented = [
+            (cfn, reading, decision)
+            for cfn, reading, decision in planned
+            if isinstance(decision, Plan)
+        ]
+        for cfn, reading, decision in planned:
             if isinstance(decision, Skip):
-                annotate(_target(cfn), (decision.reason, *decision.notes))
-                continue
-            target = _Target(cfn)
-            notes = self._apply(cfn, target, properties, decision, batch)
-            if notes:
-                annotate(target.get(), notes)
+                batch.annotate(_target(cfn, reading), (decision.reason, *decision.notes))
+        subscriptions = self._subscribe(instrumented, batch) if subscribe else {}
+        written, overrides = [], []
+        for cfn, reading, plan in instrumented:
+            override = self._apply(cfn, reading, plan, batch, subscriptions.get(jsii_ref(cfn)))
+            if override:
+                written.append(cfn)
+                overrides.append(override)
+        add_property_overrides(written, overrides)
         if batch.policy_source is not None:
             create_stack_policy(
                 stack, f"{self._owner_id}Policy", batch.policy_source, batch.role_names
             )
+        annotate_all(batch.annotations)
 
     @property
     def config(self) -> DatadogConfig:
@@ -208,7 +211,7 @@ class Instrumenter:
             instrument_stage(stage, kind, self._config)
 
     def _check_resource_limit(
-        self, stack: Stack, stack_nodes: list[IConstruct], planned: list[tuple]
+        self, stack: Stack, stack_nodes: list[IConstruct], planned: list[tuple], batch: _StackBatch
     ) -> bool:
         """Whether the Forwarder subscriptions fit in the stack's 500 resources.
 
@@ -216,8 +219,8 @@ class Instrumenter:
         deep inside jsii; better to say so on the stack, in our words, and leave them out.
         """
         subscribing = [
-            properties
-            for _, properties, decision in planned
+            reading.properties
+            for _, reading, decision in planned
             if isinstance(decision, Plan) and decision.subscribe_logs
         ]
         per_function = 2 if self._config.create_forwarder_permissions else 1
@@ -233,7 +236,7 @@ class Instrumenter:
         # + 1 for the AWS::CDK::Metadata resource the CDK adds at synthesis
         total = existing + added + int(needs_policy) + 1
         if total > MAX_STACK_RESOURCES and subscribing:
-            annotate(
+            batch.annotate(
                 stack,
                 (
                     note(
@@ -246,54 +249,56 @@ class Instrumenter:
             )
             return False
         if total > NEAR_STACK_LIMIT:
-            annotate(stack, (note(nk.STACK_NEAR_LIMIT, total=total),))
+            batch.annotate(stack, (note(nk.STACK_NEAR_LIMIT, total=total),))
         return True
 
-    def _path_if_needed(self, cfn: lambda_.CfnFunction) -> str:
-        if not self._config.exclude:
-            return ""
-        path = cfn.node.path
-        return path[: -len(L2_SUFFIX)] if path.endswith(L2_SUFFIX) else path
+    def _subscribe(self, instrumented: list[tuple], batch: _StackBatch) -> dict[str, Subscription]:
+        """Forwarder subscriptions for the functions that want them, by function."""
+        wanted = [(cfn, reading) for cfn, reading, plan in instrumented if plan.subscribe_logs]
+        if not wanted or self._config.forwarder_arn is None:
+            return {}
+        explicit = any(
+            (reading.properties.get("loggingConfig") or {}).get("logGroup") is not None
+            for _, reading in wanted
+        )
+        filters = [n for n in batch.stack_nodes if isinstance(n, logs.CfnSubscriptionFilter)]
+        subscriptions = subscribe_functions(
+            batch.stack,
+            [(_target(cfn, reading), reading.properties) for cfn, reading in wanted],
+            self._config.forwarder_arn,
+            self._config.create_forwarder_permissions,
+            existing_filter_counts(filters) if explicit else {},
+        )
+        return {jsii_ref(cfn): sub for (cfn, _), sub in zip(wanted, subscriptions)}
 
     def _apply(
         self,
         cfn: lambda_.CfnFunction,
-        target: _Target,
-        properties: dict[str, Any],
+        reading: Reading,
         plan: Plan,
         batch: _StackBatch,
-    ) -> tuple[Note, ...]:
+        subscription: Subscription | None,
+    ) -> dict[str, Any]:
+        """The function's `Properties` override; the stack policy and notes go to `batch`."""
+        properties = reading.properties
         notes = plan.notes
-        logging_config = None
-        if plan.subscribe_logs and self._config.forwarder_arn is not None and batch.subscribe:
-            if batch.filter_counts is None:
-                batch.filter_counts = existing_filter_counts(batch.stack)
-            subscription = subscribe_function_logs(
-                batch.stack,
-                target.get(),
-                properties,
-                self._config.forwarder_arn,
-                self._config.create_forwarder_permissions,
-                batch.filter_counts,
-            )
-            logging_config = subscription.logging_config
-            if subscription.note is not None:
-                notes = (*notes, subscription.note)
+        if subscription is not None and subscription.note is not None:
+            notes = (*notes, subscription.note)
+        batch.annotate(_target(cfn, reading), notes)
+        logging_config = subscription.logging_config if subscription is not None else None
         layers = [batch.layer_token(layer) for layer in plan.layers]
         overrides = function_overrides(plan, properties, layers, batch.tags_final)
         if plan.tags and not batch.tags_final:
             tag_through_manager(cfn, dict(plan.tags))
         if logging_config is not None:
             overrides["LoggingConfig"] = logging_config
-        if overrides:
-            cfn.add_override("Properties", overrides)
         if plan.grants or self._secret is not None or plan.xray_tracing:
             if batch.policy_source is None:
                 batch.policy_source = (plan, self._secret)
             batch.role_names.append(
                 role_name(cfn, properties, batch.role_ids, batch.stack, len(batch.role_names))
             )
-        return notes
+        return overrides
 
 
 @dataclass
@@ -305,13 +310,17 @@ class _StackBatch:
     role_ids: set[str]
     #: whether every mutating aspect (Tags) has run, so resolved tags are final
     tags_final: bool
+    #: the stack's own constructs (nested stacks' excluded)
+    stack_nodes: list[IConstruct]
     layers: dict[str, str] = field(default_factory=dict)
     #: the plan and ISecret the stack's IAM policy is written from (the same for all)
     policy_source: tuple[Plan, Any] | None = None
     role_names: list[Any] = field(default_factory=list)
-    filter_counts: dict[str, int] | None = None
-    #: whether Forwarder subscriptions fit in the stack's resource limit
-    subscribe: bool = True
+    #: notes for the stack's constructs, written as Annotations in one call at the end
+    annotations: list[tuple[IConstruct, Note]] = field(default_factory=list)
+
+    def annotate(self, construct: IConstruct, notes: tuple[Note, ...]) -> None:
+        self.annotations.extend((construct, note) for note in notes)
 
     def layer_token(self, layer: Any) -> str:
         if layer.arn not in self.layers:

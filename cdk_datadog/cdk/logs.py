@@ -17,36 +17,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import ArnFormat, RemovalPolicy, Stack, Token
-from aws_cdk import aws_lambda as lambda_
+from aws_cdk import ArnFormat, Stack, Token
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from cdk_datadog.cdk.batch import ResourceSpec, create_resources, read_resources
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.plan import Note
 from cdk_datadog.engine.planner import note
 
 FILTER_NAME = "datadog-forwarder"
 MAX_FILTERS = 2
+LOG_GROUP_ID = "DatadogLogGroup"
 
 
 def _group_key(value: Any) -> str:
     return repr(value)
 
 
-def existing_filter_counts(stack: Stack) -> dict[str, int]:
-    """Subscription filters already in the stack, per (resolved) log group, read once."""
+def existing_filter_counts(filters: list[logs.CfnSubscriptionFilter]) -> dict[str, int]:
+    """Subscription filters already in a stack, per (resolved) log group, read in one call."""
     counts: dict[str, int] = {}
-    for node in stack.node.find_all():
-        if isinstance(node, logs.CfnSubscriptionFilter):
-            key = _group_key(stack.resolve(node.log_group_name))
-            counts[key] = counts.get(key, 0) + 1
+    for reading in read_resources(filters):
+        key = _group_key(reading.properties.get("logGroupName"))
+        counts[key] = counts.get(key, 0) + 1
     return counts
 
 
-def _group_arn(stack: Stack, resolved_group: Any) -> str:
+def _group_arn(stack: Stack, resolved_group: Any) -> Any:
     if isinstance(resolved_group, dict) and set(resolved_group) == {"Ref"}:
-        return Token.as_string({"Fn::GetAtt": [resolved_group["Ref"], "Arn"]})
+        return {"Fn::GetAtt": [resolved_group["Ref"], "Arn"]}
     return stack.format_arn(
         service="logs",
         resource="log-group",
@@ -63,74 +63,145 @@ class Subscription:
     note: Note | None = None
 
 
-def subscribe_function_logs(
+def subscribe_functions(
     stack: Stack,
-    target: Construct,
-    properties: dict[str, Any],
+    functions: list[tuple[Construct, dict[str, Any]]],
     forwarder_arn: str,
     with_permission: bool,
     filter_counts: dict[str, int],
-) -> Subscription:
-    """Subscribe the function's log group, adding one when it has none.
+) -> list[Subscription]:
+    """Subscribe each function's log group, adding one where it has none.
 
-    L1 resources keep this to a few calls into aws-cdk-lib per function; the function's
-    LoggingConfig is returned to be written with its other properties in one override.
+    `functions` are (the construct to hang resources from, the resolved properties). Two calls
+    into aws-cdk-lib for the whole stack: one creates the log groups, the other the filters
+    (and permissions); each function's LoggingConfig is returned to be written with its other
+    properties.
     """
-    explicit = (properties.get("loggingConfig") or {}).get("logGroup")
-    if explicit is None:
-        group = logs.CfnLogGroup(target, "DatadogLogGroup")
-        # like Lambda's own groups: never expire, and kept when the stack is deleted
-        group.apply_removal_policy(RemovalPolicy.RETAIN)
-        group_name = group.ref
-        group_arn = group.attr_arn if with_permission else ""
-        result = Subscription(
-            logging_config={"LogGroup": group_name},
-            note=note(nk.LOGS_GROUP_ADDED, log_group="DatadogLogGroup (a child of this function)"),
+    missing = [
+        target
+        for target, properties in functions
+        if (properties.get("loggingConfig") or {}).get("logGroup") is None
+    ]
+    added = iter(
+        create_resources(
+            [
+                ResourceSpec(
+                    target,
+                    LOG_GROUP_ID,
+                    "aws_logs.CfnLogGroup",
+                    {},
+                    # like Lambda's own groups: never expire, and kept when the stack is deleted
+                    retain=True,
+                    attributes=("Arn",) if with_permission else (),
+                )
+                for target in missing
+            ]
         )
-    else:
-        key = _group_key(explicit)
-        count = filter_counts.get(key, 0)
-        if count >= MAX_FILTERS:
-            return Subscription(
-                note=note(nk.LOGS_TOO_MANY_FILTERS, log_group=explicit, count=count)
+    )
+    results: list[Subscription] = []
+    specs: list[ResourceSpec] = []
+    for target, properties in functions:
+        explicit = (properties.get("loggingConfig") or {}).get("logGroup")
+        if explicit is None:
+            group = next(added)
+            group_name, group_arn = group.ref, group.attributes.get("Arn", "")
+            results.append(
+                Subscription(
+                    logging_config={"LogGroup": group_name},
+                    note=note(
+                        nk.LOGS_GROUP_ADDED, log_group=f"{LOG_GROUP_ID} (a child of this function)"
+                    ),
+                )
             )
-        filter_counts[key] = count + 1
-        group_name, group_arn = Token.as_string(explicit), _group_arn(stack, explicit)
-        result = Subscription()
-    add_subscription(target, group_name, group_arn, forwarder_arn, with_permission)
-    return result
+        else:
+            key = _group_key(explicit)
+            count = filter_counts.get(key, 0)
+            if count >= MAX_FILTERS:
+                results.append(
+                    Subscription(
+                        note=note(nk.LOGS_TOO_MANY_FILTERS, log_group=explicit, count=count)
+                    )
+                )
+                continue
+            filter_counts[key] = count + 1
+            group_name = explicit
+            group_arn = _group_arn(stack, explicit) if with_permission else ""
+            results.append(Subscription())
+        specs.extend(
+            subscription_specs(
+                target, group_name, group_arn, forwarder_arn, with_permission, len(specs)
+            )
+        )
+    create_resources(specs)
+    return results
+
+
+def subscription_specs(
+    scope: Construct,
+    group_name: Any,
+    group_arn: Any,
+    forwarder_arn: str,
+    with_permission: bool,
+    first_index: int = 0,
+) -> list[ResourceSpec]:
+    """A `datadog-forwarder` subscription filter on the group, under `scope`; with
+    `with_permission`, the Forwarder's invoke permission scoped to that group's ARN, which the
+    filter depends on. `first_index` is where these specs start in their batch."""
+    specs = []
+    if with_permission:
+        specs.append(
+            ResourceSpec(
+                scope,
+                "DatadogForwarderPermission",
+                "aws_lambda.CfnPermission",
+                {
+                    "action": "lambda:InvokeFunction",
+                    "functionName": forwarder_arn,
+                    "principal": "logs.amazonaws.com",
+                    "sourceArn": group_arn,
+                },
+            )
+        )
+    specs.append(
+        ResourceSpec(
+            scope,
+            "DatadogSubscription",
+            "aws_logs.CfnSubscriptionFilter",
+            {
+                "destinationArn": forwarder_arn,
+                "filterPattern": "",
+                "filterName": FILTER_NAME,
+                "logGroupName": group_name,
+            },
+            depends_on=(first_index,) if with_permission else (),
+        )
+    )
+    return specs
 
 
 def add_subscription(
-    scope: Construct, group_name: str, group_arn: str, forwarder_arn: str, with_permission: bool
+    scope: Construct, group_name: Any, group_arn: Any, forwarder_arn: str, with_permission: bool
 ) -> None:
-    """A `datadog-forwarder` subscription filter on the group, under `scope`; with
-    `with_permission`, the Forwarder's invoke permission scoped to that group's ARN."""
-    subscription = logs.CfnSubscriptionFilter(
-        scope,
-        "DatadogSubscription",
-        destination_arn=forwarder_arn,
-        filter_pattern="",
-        filter_name=FILTER_NAME,
-        log_group_name=group_name,
+    """Subscribe one log group (with its permission) under `scope`."""
+    create_resources(
+        subscription_specs(scope, group_name, group_arn, forwarder_arn, with_permission)
     )
-    if with_permission:
-        permission = lambda_.CfnPermission(
-            scope,
-            "DatadogForwarderPermission",
-            action="lambda:InvokeFunction",
-            function_name=forwarder_arn,
-            principal="logs.amazonaws.com",
-            source_arn=group_arn,
-        )
-        subscription.node.add_dependency(permission)
 
 
 def subscribe_log_groups(
     log_groups: list[logs.ILogGroup], forwarder_arn: str, with_permission: bool
 ) -> None:
     """Subscribe log groups other than functions' (API Gateway, Step Functions, your own)."""
+    specs: list[ResourceSpec] = []
     for group in log_groups:
-        add_subscription(
-            group, group.log_group_name, group.log_group_arn, forwarder_arn, with_permission
+        specs.extend(
+            subscription_specs(
+                group,
+                group.log_group_name,
+                group.log_group_arn if with_permission else "",
+                forwarder_arn,
+                with_permission,
+                len(specs),
+            )
         )
+    create_resources(specs)

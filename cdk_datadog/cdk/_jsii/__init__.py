@@ -1,0 +1,1 @@
+"""Where bin/setup puts the compiled Node helper (cdk_datadog/cdk/node) for jsii to load."""

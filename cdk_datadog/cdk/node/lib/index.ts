@@ -1,0 +1,166 @@
+// The Node side of cdk-datadog's CDK shell. Every call from Python into aws-cdk-lib crosses
+// into this process (about 0.3 ms each), so what the shell reads and writes for a stack's
+// functions goes through these methods, one call per batch. No decision is made here.
+//
+// Parameters are `any`: they are aws-cdk-lib constructs and plain JSON. aws-cdk-lib is the
+// copy the app loaded (the jsii runtime installs it beside this package), so it is not a
+// dependency of this package and its version is the app's.
+
+declare const require: (id: string) => any;
+
+function cdk(): any {
+  return require('aws-cdk-lib');
+}
+
+/** A plain object with one key, `Ref` or `Fn::*`: a CloudFormation intrinsic function. */
+function isIntrinsic(value: any): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return false;
+  }
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
+/** The intrinsic functions whose value is a list; every other one gives a string. */
+const LIST_INTRINSICS = ['Fn::GetAZs', 'Fn::Split', 'Fn::Cidr'];
+
+/** Props with intrinsics as string (or list) tokens, as L1 classes take them. */
+function asTokens(lib: any, value: any): any {
+  if (isIntrinsic(value)) {
+    return LIST_INTRINSICS.includes(Object.keys(value)[0])
+      ? lib.Token.asList(value)
+      : lib.Token.asString(value);
+  }
+  if (Array.isArray(value)) {
+    return value.map((item: any) => asTokens(lib, item));
+  }
+  if (value !== null && typeof value === 'object' && value.constructor === Object) {
+    const result: Record<string, any> = {};
+    for (const [key, item] of Object.entries(value)) {
+      result[key] = asTokens(lib, item);
+    }
+    return result;
+  }
+  return value;
+}
+
+/**
+ * Batched reads and writes of L1 constructs for cdk-datadog.
+ */
+export class Batch {
+  /**
+   * What the shell needs to know of each L1 resource, in one call.
+   *
+   * Plain data crosses as one JSON string: jsii's Python side converts every value of a
+   * structure one by one, which cost more than the reading itself.
+   *
+   * @param resources CfnResource constructs
+   * @returns `json`: per resource, `properties` resolved in its own stack, `logicalId`, `path`
+   *   and `id`; `scopes`: per resource, its parent construct
+   */
+  public static readResources(resources: any[]): any {
+    const { Stack } = cdk();
+    const readings = resources.map((resource: any) => {
+      const stack = Stack.of(resource);
+      return {
+        properties: stack.resolve(resource.cfnProperties),
+        logicalId: stack.resolve(resource.logicalId),
+        path: resource.node.path,
+        id: resource.node.id,
+      };
+    });
+    return {
+      json: JSON.stringify(readings),
+      scopes: resources.map((resource: any) => resource.node.scope),
+    };
+  }
+
+  /**
+   * The logical id of each CloudFormation element, resolved in its own stack.
+   *
+   * @param elements CfnElement constructs
+   */
+  public static logicalIds(elements: any[]): string[] {
+    const { Stack } = cdk();
+    return elements.map((element: any) => Stack.of(element).resolve(element.logicalId));
+  }
+
+  /**
+   * `addOverride('Properties', override)` on each resource; CloudFormation rendering merges
+   * it into the resource's own properties.
+   *
+   * @param resources CfnResource constructs
+   * @param overridesJson a JSON array of one object per resource (tokens as their strings)
+   */
+  public static addPropertyOverrides(resources: any[], overridesJson: string): void {
+    const overrides = JSON.parse(overridesJson);
+    if (!Array.isArray(overrides) || resources.length !== overrides.length) {
+      throw new Error(`${resources.length} resources but ${overridesJson.length} overrides`);
+    }
+    resources.forEach((resource: any, index: number) => {
+      resource.addOverride('Properties', overrides[index]);
+    });
+  }
+
+  /**
+   * New L1 resources, in order.
+   *
+   * Typed L1 classes rather than a plain CfnResource, so that they are taggable like the
+   * user's own resources (`Tags.of(stack)` reaches them).
+   *
+   * @param specs per resource: `scope`, `id`, `l1` (the class as `aws_logs.CfnLogGroup`),
+   *   `props` (camelCase, as the class takes them; an intrinsic function may be written as a
+   *   plain object, such as `{Ref: id}`), and optionally `retain` (kept on stack
+   *   deletion and replacement), `dependsOn` (indexes of earlier specs) and `attributes`
+   *   (names whose `Fn::GetAtt` tokens to return)
+   * @returns per resource: `ref` (its `Ref` token) and `attributes` (name to token)
+   */
+  public static createResources(specs: any[]): any[] {
+    const lib = cdk();
+    const created: any[] = [];
+    return specs.map((spec: any) => {
+      const [namespace, name] = String(spec.l1).split('.');
+      const L1 = lib[namespace]?.[name];
+      if (typeof L1 !== 'function') {
+        throw new Error(`aws-cdk-lib has no L1 class ${spec.l1}`);
+      }
+      const resource = new L1(spec.scope, spec.id, asTokens(lib, spec.props));
+      if (spec.retain) {
+        resource.applyRemovalPolicy(lib.RemovalPolicy.RETAIN);
+      }
+      for (const index of spec.dependsOn ?? []) {
+        if (!(index >= 0 && index < created.length)) {
+          throw new Error(`dependsOn ${index} is not an earlier resource`);
+        }
+        resource.node.addDependency(created[index]);
+      }
+      created.push(resource);
+      const attributes: Record<string, string> = {};
+      for (const attribute of spec.attributes ?? []) {
+        attributes[attribute] = resource.getAtt(attribute).toString();
+      }
+      return { ref: resource.ref, attributes };
+    });
+  }
+
+  /**
+   * CDK Annotations: `info`, `error`, or an acknowledgeable warning under its `id`.
+   *
+   * @param items per annotation: `construct`, `level`, `id` and `message`
+   */
+  public static annotate(items: any[]): void {
+    const { Annotations } = cdk();
+    for (const item of items) {
+      const annotations = Annotations.of(item.construct);
+      if (item.level === 'info') {
+        annotations.addInfo(item.message);
+      } else if (item.level === 'error') {
+        annotations.addError(item.message);
+      } else {
+        annotations.addWarningV2(item.id, item.message);
+      }
+    }
+  }
+
+  private constructor() {}
+}
