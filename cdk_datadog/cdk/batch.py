@@ -57,6 +57,11 @@ def _load() -> None:
 class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{ASSEMBLY}.Batch"):
     """The jsii class `Batch` of cdk_datadog/cdk/node/lib/index.ts (static methods only)."""
 
+    @jsii.member(jsii_name="tree")
+    @builtins.classmethod
+    def tree(cls, scope: Any) -> dict[str, Any]:
+        return jsii.sinvoke(cls, "tree", [scope])
+
     @jsii.member(jsii_name="readResources")
     @builtins.classmethod
     def read_resources(cls, resources: list[Any]) -> dict[str, Any]:
@@ -81,6 +86,14 @@ class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{ASSEMBLY}.Batch"):
     @builtins.classmethod
     def annotate(cls, items: list[dict[str, Any]]) -> None:
         jsii.sinvoke(cls, "annotate", [items])
+
+
+def read_tree(scope: IConstruct) -> tuple[list[Any], list[int]]:
+    """Every construct under `scope` (itself first, pre-order) and the index of each one's
+    parent (-1 for `scope`), in one call."""
+    _load()
+    tree = _Batch.tree(scope)
+    return list(tree["nodes"]), orjson.loads(tree["parents"])
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from cdk_datadog.cdk import tree as construct_tree
 from cdk_datadog.cdk.apply import annotate
 from cdk_datadog.cdk.facts import FunctionControl
 from cdk_datadog.cdk.hooks import (
@@ -52,9 +53,10 @@ class Datadog(Construct):
             cover_stages(scope, hook_id, instrumenter, resynthesize=False)
 
         def run() -> None:
+            tree = construct_tree.read(scope)
             if isinstance(scope, App):
-                cover_stages(scope, hook_id, instrumenter, resynthesize=True)
-            instrument_tree(instrumenter, scope)
+                cover_stages(scope, hook_id, instrumenter, resynthesize=True, tree=tree)
+            instrument_tree(instrumenter, scope, tree)
 
         hook = ScopeHook(run, scope, f"{id}Run")
         Aspects.of(self).add(hook, priority=DATADOG_PRIORITY)

@@ -21,6 +21,7 @@ from aws_cdk import Aspects, FeatureFlags, IAspect, Stack, Stage
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, IConstruct
 
+from cdk_datadog.cdk import tree as construct_tree
 from cdk_datadog.cdk.api_gateway import stage_type
 from cdk_datadog.cdk.edge import EDGE_FUNCTION, is_jsii_type
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
@@ -38,15 +39,20 @@ def _refs(nodes: Iterable[Any]) -> set[str]:
     return {jsii_ref(node) for node in nodes}
 
 
-def instrument_tree(instrumenter: Instrumenter, scope: IConstruct) -> None:
-    """Instrument every CfnFunction under `scope`, leaving nested Stages to their own hooks."""
-    nodes = scope.node.find_all()
-    stages = [node for node in nodes if isinstance(node, Stage) and node is not scope]
-    in_stages = set().union(*(_refs(stage.node.find_all()) for stage in stages))
-    nodes = [node for node in nodes if jsii_ref(node) not in in_stages]
-    edge_refs = set().union(
-        *(_refs(node.node.find_all()) for node in nodes if is_jsii_type(node, EDGE_FUNCTION))
-    )
+def instrument_tree(
+    instrumenter: Instrumenter, scope: IConstruct, tree: construct_tree.Tree | None = None
+) -> None:
+    """Instrument every CfnFunction under `scope`, leaving nested Stages to their own hooks.
+
+    The tree is read once; each function goes to the innermost stack holding it (nested
+    stacks are stacks), and each stack is instrumented with its own constructs.
+    """
+    tree = tree or construct_tree.read(scope)
+    in_stage = tree.owners(lambda node: isinstance(node, Stage))
+    kept = [index for index in range(len(tree.nodes)) if in_stage[index] < 0]
+    nodes = [tree.nodes[index] for index in kept]
+    in_edge = tree.owners(lambda node: is_jsii_type(node, EDGE_FUNCTION))
+    edge_refs = {jsii_ref(tree.nodes[index]) for index in kept if in_edge[index] >= 0}
     if instrumenter.config.instruments_step_functions:
         for machine in (node for node in nodes if is_jsii_type(node, CFN_STATE_MACHINE)):
             instrumenter.instrument_state_machine(machine)
@@ -54,42 +60,25 @@ def instrument_tree(instrumenter: Instrumenter, scope: IConstruct) -> None:
         kind = stage_type(node)
         if kind is not None:
             instrumenter.instrument_api_stage(node, kind)
-    functions = [node for node in nodes if isinstance(node, lambda_.CfnFunction)]
-    if not functions:
+    if not any(isinstance(node, lambda_.CfnFunction) for node in nodes):
         return
-    stacks = [node for node in nodes if isinstance(node, Stack)]
-    if isinstance(scope, Stack) and scope not in stacks:
-        stacks.append(scope)
-    _instrument_by_stack(instrumenter, functions, stacks, edge_refs)
-
-
-def _instrument_by_stack(
-    instrumenter: Instrumenter,
-    functions: list[lambda_.CfnFunction],
-    stacks: list[Stack],
-    edge_refs: set[str],
-) -> None:
-    """Give each function to the innermost stack holding it (nested stacks are stacks)."""
-    subtrees = {jsii_ref(stack): stack.node.find_all() for stack in stacks}
-    members = {key: _refs(nodes) for key, nodes in subtrees.items()}
-    innermost_first = sorted(stacks, key=lambda stack: len(members[jsii_ref(stack)]))
-    remaining = list(functions)
-    for stack in innermost_first:
-        key = jsii_ref(stack)
-        mine = [cfn for cfn in remaining if jsii_ref(cfn) in members[key]]
-        if not mine:
+    stack_of = tree.owners(lambda node: isinstance(node, Stack), root_owns=True)
+    by_stack: dict[int, tuple[list[lambda_.CfnFunction], list[IConstruct]]] = {}
+    loose = []
+    for index in kept:
+        node, stack = tree.nodes[index], stack_of[index]
+        if stack < 0:
+            if isinstance(node, lambda_.CfnFunction):
+                loose.append(node)
             continue
-        remaining = [cfn for cfn in remaining if jsii_ref(cfn) not in members[key]]
-        nested = set().union(
-            *(
-                members[jsii_ref(other)]
-                for other in stacks
-                if other is not stack and jsii_ref(other) in members[key]
-            )
-        )
-        own_nodes = [node for node in subtrees[key] if jsii_ref(node) not in nested]
-        instrumenter.instrument_stack(stack, mine, own_nodes, edge_refs)
-    for cfn in remaining:  # a scope below its stack (DatadogLambda with loose functions)
+        functions, own_nodes = by_stack.setdefault(stack, ([], []))
+        own_nodes.append(node)
+        if isinstance(node, lambda_.CfnFunction):
+            functions.append(node)
+    for stack, (functions, own_nodes) in by_stack.items():
+        if functions:
+            instrumenter.instrument_stack(tree.nodes[stack], functions, own_nodes, edge_refs)
+    for cfn in loose:  # a scope below its stack (DatadogLambda with loose functions)
         stack = Stack.of(cfn)
         instrumenter.instrument_stack(stack, [cfn], stack.node.find_all(), edge_refs)
 
@@ -170,12 +159,17 @@ class StageHook(Construct):
 
 
 def cover_stages(
-    scope: Stage, hook_id: str, instrumenter: Instrumenter, resynthesize: bool
+    scope: Stage,
+    hook_id: str,
+    instrumenter: Instrumenter,
+    resynthesize: bool,
+    tree: construct_tree.Tree | None = None,
 ) -> None:
     """Give every Stage under `scope` a hook; synthesize again those that were already."""
+    nodes = (tree or construct_tree.read(scope)).nodes
     stages = [
         node
-        for node in scope.node.find_all()
+        for node in nodes
         if isinstance(node, Stage)
         and node is not scope
         and node.node.try_find_child(hook_id) is None

@@ -49,6 +49,21 @@ function asTokens(lib: any, value: any): any {
  */
 export class Batch {
   /**
+   * Every construct under `scope`, itself first, in pre-order, with where each one hangs.
+   *
+   * @returns `nodes`, and `parents`: a JSON array of the index in `nodes` of each one's
+   *   parent (-1 for `scope`)
+   */
+  public static tree(scope: any): any {
+    const nodes: any[] = scope.node.findAll();
+    const indexes = new Map<any, number>();
+    nodes.forEach((node: any, index: number) => indexes.set(node, index));
+    const parents = nodes.map((node: any) => indexes.get(node.node.scope) ?? -1);
+    parents[0] = -1;
+    return { nodes, parents: JSON.stringify(parents) };
+  }
+
+  /**
    * What the shell needs to know of each L1 resource, in one call.
    *
    * Plain data crosses as one JSON string: jsii's Python side converts every value of a

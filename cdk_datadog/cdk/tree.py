@@ -1,0 +1,48 @@
+"""The construct tree under a scope, read in one call, and what hangs where.
+
+Stacks, Stages and L2 functions are found by walking parents in Python: `node.find_all()`
+once per stack and `node.scope` once per function cost a call into Node each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from constructs import IConstruct
+
+from cdk_datadog.cdk.batch import read_tree
+
+
+@dataclass(frozen=True)
+class Tree:
+    """`nodes[0]` is the scope; `parents[i]` is the index of the parent of `nodes[i]`."""
+
+    nodes: list[Any]
+    parents: list[int]
+
+    def owners(self, is_owner: Callable[[Any], bool], root_owns: bool = False) -> list[int]:
+        """For each node, the index of its nearest ancestor-or-self that `is_owner` (-1 for
+        none). The scope itself counts only with `root_owns`."""
+        owners: list[int] = []
+        for index, (node, parent) in enumerate(zip(self.nodes, self.parents)):
+            if index == 0:
+                owners.append(0 if root_owns and is_owner(node) else -1)
+            elif is_owner(node):
+                owners.append(index)
+            else:
+                owners.append(owners[parent])
+        return owners
+
+    def below(self, index: int) -> list[Any]:
+        """The nodes whose ancestor-or-self is `nodes[index]`."""
+        inside = [False] * len(self.nodes)
+        for i, parent in enumerate(self.parents):
+            inside[i] = i == index or (parent >= 0 and inside[parent])
+        return [node for node, flag in zip(self.nodes, inside) if flag]
+
+
+def read(scope: IConstruct) -> Tree:
+    nodes, parents = read_tree(scope)
+    return Tree(nodes, parents)
