@@ -17,7 +17,6 @@ from cdk_datadog.cdk.hooks import (
     DATADOG_PRIORITY,
     EXPLICIT_PRIORITY,
     ScopeHook,
-    cfn_functions_of,
     cover_stages,
     instrument_functions,
     instrument_tree,
@@ -126,9 +125,10 @@ class DatadogLambda(Construct):
         self._registry = registry_of(scope)
         self._functions: dict[str, lambda_.IFunction] = {}
         instrumenter = Instrumenter(config, secret, self._registry, id, explicit=True)
+        stage = Stage.of(self) or self.node.root
         hook = ScopeHook(
-            lambda: instrument_functions(instrumenter, self._functions.values()),
-            Stage.of(self) or self.node.root,
+            lambda: instrument_functions(instrumenter, stage, self._functions.values()),
+            stage,
             f"{id}Run{self.node.addr[:8]}",
         )
         Aspects.of(self).add(hook, priority=EXPLICIT_PRIORITY)
@@ -137,7 +137,7 @@ class DatadogLambda(Construct):
         """Instrument these functions at synthesis; imported functions are ignored."""
         for function in lambda_functions:
             self._functions.setdefault(jsii_ref(function), function)
-            self._registry.claimed.update(jsii_ref(cfn) for cfn in cfn_functions_of(function))
+            self._registry.claimed.add(jsii_ref(function))
 
     @property
     def decisions(self) -> dict[str, Plan | Skip]:

@@ -35,10 +35,6 @@ EXPLICIT_PRIORITY = DATADOG_PRIORITY - 10
 STABILIZATION_FLAG = "@aws-cdk/core:aspectStabilization"
 
 
-def _refs(nodes: Iterable[Any]) -> set[str]:
-    return {jsii_ref(node) for node in nodes}
-
-
 def instrument_tree(
     instrumenter: Instrumenter, scope: IConstruct, tree: construct_tree.Tree | None = None
 ) -> None:
@@ -51,8 +47,6 @@ def instrument_tree(
     in_stage = tree.owners(lambda node: isinstance(node, Stage))
     kept = [index for index in range(len(tree.nodes)) if in_stage[index] < 0]
     nodes = [tree.nodes[index] for index in kept]
-    in_edge = tree.owners(lambda node: is_jsii_type(node, EDGE_FUNCTION))
-    edge_refs = {jsii_ref(tree.nodes[index]) for index in kept if in_edge[index] >= 0}
     if instrumenter.config.instruments_step_functions:
         for machine in (node for node in nodes if is_jsii_type(node, CFN_STATE_MACHINE)):
             instrumenter.instrument_state_machine(machine)
@@ -62,23 +56,46 @@ def instrument_tree(
             instrumenter.instrument_api_stage(node, kind)
     if not any(isinstance(node, lambda_.CfnFunction) for node in nodes):
         return
+    claimed = instrumenter.claimed
+    if claimed:  # functions listed with DatadogLambda.add_lambda_functions are left to it
+        listed = tree.owners(lambda node: jsii_ref(node) in claimed)
+        claimed.update(
+            jsii_ref(tree.nodes[index])
+            for index in kept
+            if listed[index] >= 0 and isinstance(tree.nodes[index], lambda_.CfnFunction)
+        )
+    in_edge = tree.owners(lambda node: is_jsii_type(node, EDGE_FUNCTION))
+    edge_refs = {jsii_ref(tree.nodes[index]) for index in kept if in_edge[index] >= 0}
+    _instrument_by_stack(instrumenter, tree, kept, kept, edge_refs)
+
+
+def _instrument_by_stack(
+    instrumenter: Instrumenter,
+    tree: construct_tree.Tree,
+    kept: list[int],
+    targets: list[int],
+    edge_refs: set[str],
+) -> None:
+    """Instrument the CfnFunctions among `targets` (indexes in the tree) a stack at a time,
+    each stack with its own constructs among `kept`."""
     stack_of = tree.owners(lambda node: isinstance(node, Stack), root_owns=True)
-    by_stack: dict[int, tuple[list[lambda_.CfnFunction], list[IConstruct]]] = {}
-    loose = []
+    own_nodes: dict[int, list[IConstruct]] = {}
     for index in kept:
-        node, stack = tree.nodes[index], stack_of[index]
-        if stack < 0:
-            if isinstance(node, lambda_.CfnFunction):
-                loose.append(node)
+        if stack_of[index] >= 0:
+            own_nodes.setdefault(stack_of[index], []).append(tree.nodes[index])
+    by_stack: dict[int, list[lambda_.CfnFunction]] = {}
+    loose = []
+    for index in targets:
+        node = tree.nodes[index]
+        if not isinstance(node, lambda_.CfnFunction):
             continue
-        functions, own_nodes = by_stack.setdefault(stack, ([], []))
-        own_nodes.append(node)
-        if isinstance(node, lambda_.CfnFunction):
-            functions.append(node)
-    for stack, (functions, own_nodes) in by_stack.items():
-        if functions:
-            instrumenter.instrument_stack(tree.nodes[stack], functions, own_nodes, edge_refs)
-    for cfn in loose:  # a scope below its stack (DatadogLambda with loose functions)
+        if stack_of[index] < 0:
+            loose.append(node)
+        else:
+            by_stack.setdefault(stack_of[index], []).append(node)
+    for stack, functions in by_stack.items():
+        instrumenter.instrument_stack(tree.nodes[stack], functions, own_nodes[stack], edge_refs)
+    for cfn in loose:  # a scope below its stack
         stack = Stack.of(cfn)
         instrumenter.instrument_stack(stack, [cfn], stack.node.find_all(), edge_refs)
 
@@ -91,16 +108,26 @@ def cfn_functions_of(function: Any) -> list[lambda_.CfnFunction]:
 
 
 def instrument_functions(
-    instrumenter: Instrumenter, functions: Iterable[lambda_.IFunction]
+    instrumenter: Instrumenter, scope: IConstruct, functions: Iterable[lambda_.IFunction]
 ) -> None:
-    """Instrument the CfnFunctions of these (L2 or L1) functions, grouped by stack."""
-    cfns = [cfn for function in functions for cfn in cfn_functions_of(function)]
-    by_stack: dict[str, tuple[Stack, list[lambda_.CfnFunction]]] = {}
-    for cfn in cfns:
-        stack = Stack.of(cfn)
-        by_stack.setdefault(jsii_ref(stack), (stack, []))[1].append(cfn)
-    for stack, stack_functions in by_stack.values():
-        instrumenter.instrument_stack(stack, stack_functions, stack.node.find_all(), set())
+    """Instrument the CfnFunctions of these (L2 or L1) functions, grouped by stack.
+
+    Those under `scope` are found in its tree, read once; any other (in another Stage) is
+    read on its own.
+    """
+    functions = list(functions)
+    wanted = {jsii_ref(function) for function in functions}
+    tree = construct_tree.read(scope)
+    listed = tree.owners(lambda node: jsii_ref(node) in wanted)
+    everything = list(range(len(tree.nodes)))
+    targets = [index for index in everything if listed[index] >= 0]
+    _instrument_by_stack(instrumenter, tree, everything, targets, set())
+    in_tree = {jsii_ref(tree.nodes[listed[index]]) for index in targets}
+    for function in functions:
+        if jsii_ref(function) not in in_tree:
+            for cfn in cfn_functions_of(function):
+                stack = Stack.of(cfn)
+                instrumenter.instrument_stack(stack, [cfn], stack.node.find_all(), set())
 
 
 def aspects_stabilized(scope: IConstruct) -> bool:

@@ -66,7 +66,8 @@ class Registry:
     """Per-app record of what was decided, so every function is instrumented exactly once."""
 
     done: set[str] = field(default_factory=set)
-    #: CfnFunctions listed with `DatadogLambda.add_lambda_functions`: theirs, whatever runs first
+    #: functions listed with `DatadogLambda.add_lambda_functions` (the L2 or CfnFunction, and
+    #: the CfnFunctions found under them): theirs, whatever runs first
     claimed: set[str] = field(default_factory=set)
     #: (CfnFunction path, decision), in the order they were made
     entries: list[tuple[str, Decision]] = field(default_factory=list)
@@ -197,6 +198,11 @@ class Instrumenter:
     @property
     def config(self) -> DatadogConfig:
         return self._config
+
+    @property
+    def claimed(self) -> set[str]:
+        """Refs of the functions (L2 or CfnFunction) listed with `add_lambda_functions`."""
+        return self._registry.claimed
 
     def instrument_state_machine(self, machine: Any) -> None:
         ref = jsii_ref(machine)
