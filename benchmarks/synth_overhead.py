@@ -5,9 +5,11 @@
 For each size N (half Python, half Node functions; stacks of at most 200 functions) and each
 mode (extension, forwarder), the three ways (bare, ours, reference) are synthesized in fresh
 processes, alternating, `--repeat` times. It prints medians of wall time (construct + synth),
-the overhead of each way over bare and the ratio of ours to the reference's, peak memory, and
-jsii calls per function during synthesis; then the import time cdk_datadog adds
-and the engine's planning rate. Results also go to benchmarks/results.json.
+the overhead of each way over bare and the ratio of ours to the reference's, our overhead per
+function (flat across N when the cost is linear), peak memory (Python and its jsii Node
+process), and jsii calls per function during synthesis; then the import time cdk_datadog adds
+and the engine's planning rate. Results also go to benchmarks/results.json
+(results-validation.json with --validation, which keeps aws-cdk-lib's own validator on).
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ ROOT = HERE.parent
 WAYS = ("bare", "ours", "reference")
 
 
+VALIDATION = {"value": "false"}
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}"
-    env.setdefault("CDK_VALIDATION", "false")
+    env["CDK_VALIDATION"] = VALIDATION["value"]
     env["PYTHONPATH"] = str(ROOT)
     return env
 
@@ -109,7 +114,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,200,1000")
     parser.add_argument("--modes", default="extension,forwarder")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--validation",
+        action="store_true",
+        help="keep aws-cdk-lib's built-in CloudFormation validator on (CDK_VALIDATION=true)",
+    )
+    parser.add_argument("--output", type=Path, help="where to write the JSON results")
     args = parser.parse_args()
+    VALIDATION["value"] = "true" if args.validation else "false"
     sizes = [int(size) for size in args.sizes.split(",")]
     modes = args.modes.split(",")
 
@@ -131,10 +143,12 @@ def main() -> None:
                     "ours_overhead_s": ours_over,
                     "reference_overhead_s": reference_over,
                     "ours_to_reference": ours_over / reference_over if reference_over > 0 else None,
-                    "ours_node_peak_mib": max(r["node_peak_mib"] for r in runs["ours"]),
-                    "bare_node_peak_mib": max(r["node_peak_mib"] for r in runs["bare"]),
-                    "reference_node_peak_mib": max(r["node_peak_mib"] for r in runs["reference"]),
-                    "ours_python_peak_mib": max(r["python_peak_mib"] for r in runs["ours"]),
+                    **{
+                        f"{w}_{side}_peak_mib": max(r[f"{side}_peak_mib"] for r in runs[w])
+                        for w in WAYS
+                        for side in ("python", "node")
+                    },
+                    "ours_overhead_ms_per_function": ours_over / n * 1000,
                     "ours_jsii_calls_per_function": runs["ours"][0][
                         "synth_jsii_calls_per_function"
                     ],
@@ -150,22 +164,31 @@ def main() -> None:
         "import": measure_import(args.repeat * 2),
         "engine": measure_engine(),
     }
-    (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    output = args.output or HERE / (
+        "results-validation.json" if args.validation else "results.json"
+    )
+    output.write_text(json.dumps(results, indent=2) + "\n")
     print(
-        f"{results['date']}, {results['machine']}, CDK_VALIDATION=false, medians of {args.repeat}\n"
+        f"{results['date']}, {results['machine']}, CDK_VALIDATION={VALIDATION['value']}, "
+        f"medians of {args.repeat}\n"
     )
     print(
         "| mode | N | bare s | ours s | reference s | ours over bare | reference over bare "
-        "| ours / reference | jsii calls per function |"
+        "| ours / reference | ours over bare per function | peak MiB bare / ours / reference "
+        "| jsii calls per function |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
         ratio = row["ours_to_reference"]
+        peaks = " / ".join(
+            f"{row[f'{w}_python_peak_mib'] + row[f'{w}_node_peak_mib']:.0f}" for w in WAYS
+        )
         print(
             f"| {row['mode']} | {row['n']} | {row['bare_s']:.2f} | {row['ours_s']:.2f} | "
             f"{row['reference_s']:.2f} | +{row['ours_overhead_s']:.2f} s | "
             f"+{row['reference_overhead_s']:.2f} s | "
             f"{'n/a' if ratio is None else f'{ratio:.2f}'} | "
+            f"{row['ours_overhead_ms_per_function']:.2f} ms | {peaks} | "
             f"{row['ours_jsii_calls_per_function']:.1f} |"
         )
     imp, eng = results["import"], results["engine"]

@@ -62,6 +62,11 @@ class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{ASSEMBLY}.Batch"):
     def tree(cls, scope: Any) -> dict[str, Any]:
         return jsii.sinvoke(cls, "tree", [scope])
 
+    @jsii.member(jsii_name="instancesOf")
+    @builtins.classmethod
+    def instances_of(cls, scope: Any, class_name: str) -> list[Any]:
+        return jsii.sinvoke(cls, "instancesOf", [scope, class_name])
+
     @jsii.member(jsii_name="readResources")
     @builtins.classmethod
     def read_resources(cls, resources: list[Any]) -> dict[str, Any]:
@@ -94,6 +99,13 @@ def read_tree(scope: IConstruct) -> tuple[list[Any], list[int]]:
     _load()
     tree = _Batch.tree(scope)
     return list(tree["nodes"]), orjson.loads(tree["parents"])
+
+
+def instances_of(scope: IConstruct, class_name: str) -> list[Any]:
+    """The constructs under `scope` (itself included) that are instances of an aws-cdk-lib
+    class (`Stage`, `aws_lambda.CfnFunction`), in one call that sends only those."""
+    _load()
+    return list(_Batch.instances_of(scope, class_name))
 
 
 @dataclass(frozen=True)

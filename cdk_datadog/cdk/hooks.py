@@ -23,6 +23,7 @@ from constructs import Construct, IConstruct
 
 from cdk_datadog.cdk import tree as construct_tree
 from cdk_datadog.cdk.api_gateway import stage_type
+from cdk_datadog.cdk.batch import instances_of
 from cdk_datadog.cdk.edge import EDGE_FUNCTION, is_jsii_type
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
 from cdk_datadog.cdk.step_functions import CFN_STATE_MACHINE
@@ -193,7 +194,7 @@ def cover_stages(
     tree: construct_tree.Tree | None = None,
 ) -> None:
     """Give every Stage under `scope` a hook; synthesize again those that were already."""
-    nodes = (tree or construct_tree.read(scope)).nodes
+    nodes = tree.nodes if tree is not None else instances_of(scope, "Stage")
     stages = [
         node
         for node in nodes

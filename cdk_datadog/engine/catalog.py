@@ -58,7 +58,10 @@ _LAYER_NAMES: dict[int, frozenset[str]] = {}
 def load_catalog() -> Catalog:
     import yaml  # on first use: importing the package stays cheap
 
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    # libyaml's parser where PyYAML has it: the pure-Python one took 35 ms on this file, at
+    # every construction of Datadog
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(DATA_FILE.read_text(encoding="utf-8"), Loader=loader)
     runtimes = {
         name: RuntimeInfo(name=name, family=spec["family"], layers=dict(spec.get("layers", {})))
         for name, spec in raw["runtimes"].items()

@@ -87,6 +87,21 @@ def test_read_tree_lists_every_construct_in_pre_order_with_its_parent():
         assert jsii_ref(tree.nodes[parent]) == jsii_ref(node.node.scope)
 
 
+def test_instances_of_finds_what_find_all_filtered_by_class_finds():
+    app = cdk.App()
+    outer = cdk.Stage(app, "Outer")
+    cdk.Stage(outer, "Inner")
+    _function(cdk.Stack(outer, "S", env=ENV), "Fn")
+
+    stages = batch.instances_of(app, "Stage")
+    functions = batch.instances_of(app, "aws_lambda.CfnFunction")
+
+    assert [node.node.path for node in stages] == ["", "Outer", "Outer/Inner"]
+    assert [node.node.path for node in functions] == ["Outer/S/Fn/Resource"]
+    with pytest.raises(RuntimeError, match=r"no class aws_lambda\.Nothing"):
+        batch.instances_of(app, "aws_lambda.Nothing")
+
+
 def test_property_overrides_merge_into_each_resource_and_a_count_mismatch_is_refused():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
     cfns = [_function(stack, f"Fn{i}").node.default_child for i in range(2)]
@@ -168,7 +183,7 @@ def test_created_resources_are_typed_l1s_reached_by_the_users_tags_with_refs_and
 def test_an_unknown_l1_class_or_a_later_dependency_is_refused():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
 
-    with pytest.raises(RuntimeError, match=r"no L1 class aws_logs\.CfnNothing"):
+    with pytest.raises(RuntimeError, match=r"no class aws_logs\.CfnNothing"):
         batch.create_resources([batch.ResourceSpec(stack, "X", "aws_logs.CfnNothing", {})])
     with pytest.raises(RuntimeError, match="dependsOn 1 is not an earlier resource"):
         batch.create_resources(

@@ -12,6 +12,17 @@ function cdk(): any {
   return require('aws-cdk-lib');
 }
 
+/** An aws-cdk-lib class by name: `Stage`, or `aws_logs.CfnLogGroup` in a namespace. */
+function awsCdkLibClass(lib: any, name: string): any {
+  const found = String(name)
+    .split('.')
+    .reduce((scope: any, part: string) => scope?.[part], lib);
+  if (typeof found !== 'function') {
+    throw new Error(`aws-cdk-lib has no class ${name}`);
+  }
+  return found;
+}
+
 /** A plain object with one key, `Ref` or `Fn::*`: a CloudFormation intrinsic function. */
 function isIntrinsic(value: any): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -61,6 +72,18 @@ export class Batch {
     const parents = nodes.map((node: any) => indexes.get(node.node.scope) ?? -1);
     parents[0] = -1;
     return { nodes, parents: JSON.stringify(parents) };
+  }
+
+  /**
+   * The constructs under `scope` (itself included) that are instances of an aws-cdk-lib
+   * class, in pre-order: what `findAll()` filtered in Python would give, without sending
+   * every other construct across.
+   *
+   * @param className the class as `Stage` or `aws_lambda.CfnFunction`
+   */
+  public static instancesOf(scope: any, className: string): any[] {
+    const found = awsCdkLibClass(cdk(), className);
+    return scope.node.findAll().filter((node: any) => node instanceof found);
   }
 
   /**
@@ -134,11 +157,7 @@ export class Batch {
     const lib = cdk();
     const created: any[] = [];
     return specs.map((spec: any) => {
-      const [namespace, name] = String(spec.l1).split('.');
-      const L1 = lib[namespace]?.[name];
-      if (typeof L1 !== 'function') {
-        throw new Error(`aws-cdk-lib has no L1 class ${spec.l1}`);
-      }
+      const L1 = awsCdkLibClass(lib, spec.l1);
       const resource = new L1(spec.scope, spec.id, asTokens(lib, spec.props));
       if (spec.retain) {
         resource.applyRemovalPolicy(lib.RemovalPolicy.RETAIN);

@@ -1,0 +1,43 @@
+"""The benchmark scripts keep working: a tiny run of each, end to end, in a subprocess.
+
+Nothing here is timed; the figures are the README's, from full runs.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_synth_benchmark_compares_bare_ours_and_the_reference_at_a_tiny_size(tmp_path):
+    output = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "synth_overhead.py"),
+            "--sizes",
+            "4",
+            "--modes",
+            "forwarder",
+            "--repeat",
+            "1",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr
+    results = json.loads(output.read_text())
+    (row,) = results["synth"]
+    assert (row["mode"], row["n"]) == ("forwarder", 4)
+    assert all(row[f"{way}_s"] > 0 for way in ("bare", "ours", "reference"))
+    assert all(row[f"{way}_node_peak_mib"] > 0 for way in ("bare", "ours", "reference"))
+    assert "| forwarder | 4 |" in done.stdout
+    assert results["engine"]["functions_per_second"] > 0
