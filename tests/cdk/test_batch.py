@@ -113,7 +113,7 @@ def test_property_overrides_merge_into_each_resource_and_a_count_mismatch_is_ref
     template.has_resource_properties(
         "AWS::Lambda::Function", {"Handler": "app.handler", "MemorySize": 256}
     )
-    with pytest.raises(RuntimeError, match="2 resources but"):
+    with pytest.raises(RuntimeError, match="2 resources but 1 overrides"):
         batch.add_property_overrides(cfns, [{"Handler": "a.b"}])
 
 

@@ -132,8 +132,11 @@ export class Batch {
    */
   public static addPropertyOverrides(resources: any[], overridesJson: string): void {
     const overrides = JSON.parse(overridesJson);
-    if (!Array.isArray(overrides) || resources.length !== overrides.length) {
-      throw new Error(`${resources.length} resources but ${overridesJson.length} overrides`);
+    if (!Array.isArray(overrides)) {
+      throw new Error('the overrides are not a JSON array');
+    }
+    if (resources.length !== overrides.length) {
+      throw new Error(`${resources.length} resources but ${overrides.length} overrides`);
     }
     resources.forEach((resource: any, index: number) => {
       resource.addOverride('Properties', overrides[index]);
