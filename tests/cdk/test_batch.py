@@ -10,7 +10,6 @@ from pathlib import Path
 import aws_cdk as cdk
 import jsii
 import pytest
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Annotations, Match, Template
 
@@ -20,23 +19,13 @@ from cdk_datadog.cdk.instrument import jsii_ref
 from cdk_datadog.cdk.tree import read as read_tree
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.planner import note
+from tests.support.cdk_apps import python_function
 from tests.support.cfn_lint import lint_errors
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = cdk.Environment(account="123456789012", region="us-east-1")
 FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder"
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key-AbCdEf"
-
-
-def _function(scope, name, **kwargs):
-    return lambda_.Function(
-        scope,
-        name,
-        runtime=lambda_.Runtime.PYTHON_3_12,
-        handler="app.handler",
-        code=lambda_.Code.from_inline("def handler(e, c):\n    return e\n"),
-        **kwargs,
-    )
 
 
 def test_the_python_binding_loads_the_version_the_node_package_declares():
@@ -56,8 +45,8 @@ def test_a_missing_helper_is_a_clear_error_naming_bin_setup(monkeypatch):
 
 def test_read_resources_gives_what_aws_cdk_lib_resolves_one_function_at_a_time():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
-    first = _function(stack, "First", environment={"KEY": "value"})
-    second = _function(cdk.NestedStack(stack, "Nested"), "Second")
+    first = python_function(stack, "First", environment={"KEY": "value"})
+    second = python_function(cdk.NestedStack(stack, "Nested"), "Second")
     cfns = [first.node.default_child, second.node.default_child]
 
     readings = batch.read_resources(cfns)
@@ -76,7 +65,7 @@ def test_read_resources_gives_what_aws_cdk_lib_resolves_one_function_at_a_time()
 def test_read_tree_lists_every_construct_in_pre_order_with_its_parent():
     app = cdk.App()
     stage = cdk.Stage(app, "Stage")
-    _function(cdk.Stack(stage, "S", env=ENV), "Fn")
+    python_function(cdk.Stack(stage, "S", env=ENV), "Fn")
 
     tree = read_tree(app)
 
@@ -91,7 +80,7 @@ def test_instances_of_finds_what_find_all_filtered_by_class_finds():
     app = cdk.App()
     outer = cdk.Stage(app, "Outer")
     cdk.Stage(outer, "Inner")
-    _function(cdk.Stack(outer, "S", env=ENV), "Fn")
+    python_function(cdk.Stack(outer, "S", env=ENV), "Fn")
 
     stages = batch.instances_of(app, "Stage")
     functions = batch.instances_of(app, "aws_lambda.CfnFunction")
@@ -104,7 +93,7 @@ def test_instances_of_finds_what_find_all_filtered_by_class_finds():
 
 def test_property_overrides_merge_into_each_resource_and_a_count_mismatch_is_refused():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
-    cfns = [_function(stack, f"Fn{i}").node.default_child for i in range(2)]
+    cfns = [python_function(stack, f"Fn{i}").node.default_child for i in range(2)]
 
     batch.add_property_overrides(cfns, [{"Handler": "a.b"}, {"MemorySize": 256}])
 
@@ -119,7 +108,7 @@ def test_property_overrides_merge_into_each_resource_and_a_count_mismatch_is_ref
 
 def test_created_resources_are_typed_l1s_reached_by_the_users_tags_with_refs_and_dependencies():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
-    function = _function(stack, "Fn")
+    function = python_function(stack, "Fn")
     (group,) = batch.create_resources(
         [
             batch.ResourceSpec(
@@ -193,7 +182,7 @@ def test_an_unknown_l1_class_or_a_later_dependency_is_refused():
 
 def test_annotations_keep_their_level_and_id():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
-    function = _function(stack, "Fn")
+    function = python_function(stack, "Fn")
     notes = [
         note(nk.EDGE),
         note(nk.RUNTIME_UNSUPPORTED, runtime="go1.x"),
@@ -232,7 +221,7 @@ def _calls_to_synthesize(monkeypatch, functions: int, options: dict) -> int:
     stack = cdk.Stack(app, "S", env=ENV)
     Datadog(app, "Datadog", source_code_integration=False, **options)
     for index in range(functions):
-        _function(stack, f"Fn{index}")
+        python_function(stack, f"Fn{index}")
     with monkeypatch.context() as patch:
         counter = _CallCounter(patch)
         app.synth()

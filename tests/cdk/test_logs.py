@@ -4,11 +4,11 @@ already, permissions scoped to the group, the extension, and other log groups.""
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Annotations, Match, Template
 
 from cdk_datadog import Datadog, DatadogLambda
+from tests.support.cdk_apps import python_function
 from tests.support.cfn_lint import lint_errors
 
 FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder"
@@ -20,17 +20,6 @@ def _stack():
     return cdk.Stack(app, "S", env=cdk.Environment(account="123456789012", region="us-east-1"))
 
 
-def _function(stack, name="Fn", **kwargs):
-    return lambda_.Function(
-        stack,
-        name,
-        runtime=lambda_.Runtime.PYTHON_3_12,
-        handler="app.handler",
-        code=lambda_.Code.from_inline("def handler(e, c):\n    return e\n"),
-        **kwargs,
-    )
-
-
 def _logical(stack, construct):
     return stack.get_logical_id(construct.node.default_child)
 
@@ -39,7 +28,7 @@ def test_a_function_with_its_own_log_group_gets_that_group_subscribed_and_nothin
     stack = _stack()
     group = logs.LogGroup(stack, "Group")
     Datadog(stack, "Datadog", forwarder_arn=FORWARDER, source_code_integration=False)
-    _function(stack, log_group=group)
+    python_function(stack, log_group=group)
 
     template = Template.from_stack(stack)
     template.resource_count_is("AWS::Logs::LogGroup", 1)
@@ -65,7 +54,7 @@ def test_a_function_without_log_group_gets_one_as_its_logging_config_and_says_so
         create_forwarder_permissions=True,
         source_code_integration=False,
     )
-    _function(stack)
+    python_function(stack)
 
     template = Template.from_stack(stack)
     (group_id,) = template.find_resources("AWS::Logs::LogGroup").keys()
@@ -101,7 +90,7 @@ def test_a_log_group_with_two_filters_already_gets_no_third_and_a_warning():
             filter_pattern="",
         )
     Datadog(stack, "Datadog", forwarder_arn=FORWARDER, source_code_integration=False)
-    _function(stack, log_group=group)
+    python_function(stack, log_group=group)
 
     Template.from_stack(stack).resource_count_is("AWS::Logs::SubscriptionFilter", 2)
     warnings = Annotations.from_stack(stack).find_warning(
@@ -120,7 +109,7 @@ def test_with_the_extension_no_subscription_is_added_and_an_info_says_why():
         api_key_secret_arn=SECRET,
         source_code_integration=False,
     )
-    _function(stack)
+    python_function(stack)
 
     Template.from_stack(stack).resource_count_is("AWS::Logs::SubscriptionFilter", 0)
     infos = Annotations.from_stack(stack).find_info(

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Annotations, Match, Template
 
 from cdk_datadog import Datadog
-
-CODE = "def handler(event, context):\n    return event\n"
+from tests.support.cdk_apps import python_function
 
 
 def _app():
     app = cdk.App()
     stack = cdk.Stack(app, "S", env=cdk.Environment(account="123456789012", region="us-east-1"))
     return app, stack
-
-
-def _function(stack, name, **kwargs):
-    return lambda_.Function(
-        stack,
-        name,
-        runtime=lambda_.Runtime.PYTHON_3_12,
-        handler="app.handler",
-        code=lambda_.Code.from_inline(CODE),
-        **kwargs,
-    )
 
 
 def _properties(stack, name):
@@ -41,10 +28,10 @@ def _properties(stack, name):
 
 def test_excluded_function_is_left_untouched_and_says_it_was_the_method():
     _, stack = _app()
-    vendor = _function(stack, "Vendor")
+    vendor = python_function(stack, "Vendor")
     Datadog.exclude(vendor)  # before the construct exists
     Datadog(stack, "Datadog", service="shop", source_code_integration=False)
-    _function(stack, "Mine")
+    python_function(stack, "Mine")
 
     assert _properties(stack, "Vendor")["Handler"] == "app.handler"
     assert "Layers" not in _properties(stack, "Vendor")
@@ -58,7 +45,7 @@ def test_excluded_function_is_left_untouched_and_says_it_was_the_method():
 def test_a_dd_instrument_false_tag_opts_the_function_out():
     _, stack = _app()
     Datadog(stack, "Datadog", source_code_integration=False)
-    tagged = _function(stack, "Tagged")
+    tagged = python_function(stack, "Tagged")
     cdk.Tags.of(tagged).add("dd:instrument", "false")
 
     assert _properties(stack, "Tagged")["Handler"] == "app.handler"
@@ -71,7 +58,7 @@ def test_a_dd_instrument_false_tag_opts_the_function_out():
 def test_configure_beats_the_construct_options_and_the_functions_own_variable_beats_both():
     _, stack = _app()
     Datadog(stack, "Datadog", service="shop", log_level="info", source_code_integration=False)
-    billing = _function(stack, "Billing", environment={"DD_LOG_LEVEL": "error"})
+    billing = python_function(stack, "Billing", environment={"DD_LOG_LEVEL": "error"})
     Datadog.configure(billing, service="billing", log_level="debug")  # after the construct
 
     variables = _properties(stack, "Billing")["Environment"]["Variables"]
@@ -85,7 +72,7 @@ def test_configure_beats_the_construct_options_and_the_functions_own_variable_be
 
 def test_configure_refuses_unknown_and_stack_wide_options_by_name():
     _, stack = _app()
-    function = _function(stack, "Fn")
+    function = python_function(stack, "Fn")
 
     with pytest.raises(ValueError, match="`sevice`"):
         Datadog.configure(function, sevice="x")
