@@ -17,6 +17,7 @@ from aws_cdk import RemovalPolicy, Stack, Token
 from aws_cdk import aws_logs as logs
 
 from cdk_datadog.cdk.apply import annotate
+from cdk_datadog.cdk.batch import instances_of, read_resources
 from cdk_datadog.cdk.logs import subscribe_log_groups
 from cdk_datadog.engine import api_gateway as agw
 from cdk_datadog.engine import notes as nk
@@ -34,10 +35,11 @@ def stage_type(node: Any) -> str | None:
 
 
 def _log_group_by_logical_id(stack: Stack, logical_id: str) -> logs.ILogGroup | None:
-    for node in stack.node.find_all():
-        if isinstance(node, logs.CfnLogGroup) and stack.get_logical_id(node) == logical_id:
-            parent = node.node.scope
-            return parent if isinstance(parent, logs.LogGroup) else None
+    """The LogGroup construct of the stack with this logical id, in two calls into Node
+    however many log groups the stack has."""
+    for reading in read_resources(instances_of(stack, "aws_logs.CfnLogGroup")):
+        if reading.logical_id == logical_id:
+            return reading.scope if isinstance(reading.scope, logs.LogGroup) else None
     return None
 
 

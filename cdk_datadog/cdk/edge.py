@@ -12,6 +12,8 @@ from typing import Any
 from aws_cdk import Stack
 from aws_cdk import aws_lambda as lambda_
 
+from cdk_datadog.cdk.batch import read_resources
+
 CFN_DISTRIBUTION = "aws-cdk-lib.aws_cloudfront.CfnDistribution"
 EDGE_FUNCTION = "aws-cdk-lib.aws_cloudfront.experimental.EdgeFunction"
 
@@ -52,17 +54,17 @@ def edge_function_logical_ids(stack: Stack, nodes: list[Any]) -> frozenset[str]:
     if not distributions:
         return frozenset()
     versions = [node for node in nodes if isinstance(node, lambda_.CfnVersion)]
-    resolved = stack.resolve(
-        {
-            "distributions": [node._cfn_properties for node in distributions],
-            "versions": [[node.ref, node._cfn_properties] for node in versions],
-        }
-    )
-    associated = {_ref(arn) for arn in _associated_arns(resolved["distributions"])}
+    readings = read_resources([*distributions, *versions])
+    associated = {
+        _ref(arn)
+        for reading in readings[: len(distributions)]
+        for arn in _associated_arns(reading.properties)
+    }
     functions = set()
-    for version_ref, properties in resolved["versions"]:
-        if _ref(version_ref) in associated:
-            function = _ref(properties.get("functionName"))
+    for version in readings[len(distributions) :]:
+        # a version's Ref is its ARN, which the distribution associates
+        if version.logical_id in associated:
+            function = _ref(version.properties.get("functionName"))
             if function is not None:
                 functions.add(function)
     return frozenset(functions)
