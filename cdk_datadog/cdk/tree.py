@@ -35,14 +35,8 @@ class Tree:
                 owners.append(owners[parent])
         return owners
 
-    def below(self, index: int) -> list[Any]:
-        """The nodes whose ancestor-or-self is `nodes[index]`."""
-        inside = [False] * len(self.nodes)
-        for i, parent in enumerate(self.parents):
-            inside[i] = i == index or (parent >= 0 and inside[parent])
-        return [node for node, flag in zip(self.nodes, inside) if flag]
-
 
 def read(scope: IConstruct) -> Tree:
+    """The tree under `scope`, in one call into Node."""
     nodes, parents = read_tree(scope)
     return Tree(nodes, parents)
