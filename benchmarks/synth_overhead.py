@@ -31,25 +31,22 @@ ROOT = HERE.parent
 WAYS = ("bare", "ours", "reference")
 
 
-VALIDATION = {"value": "false"}
-
-
-def _env() -> dict[str, str]:
+def _env(validation: bool = False) -> dict[str, str]:
     env = dict(os.environ)
     # as users run it: with bytecode cached (bin/_env.sh turns caching off for development)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PATH"] = f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}"
-    env["CDK_VALIDATION"] = VALIDATION["value"]
+    env["CDK_VALIDATION"] = "true" if validation else "false"
     env["PYTHONPATH"] = str(ROOT)
     return env
 
 
-def measure_synth(n: int, way: str, mode: str) -> dict:
+def measure_synth(n: int, way: str, mode: str, validation: bool) -> dict:
     done = subprocess.run(
         [sys.executable, str(HERE / "synth_child.py"), str(n), way, mode],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=_env(validation),
         check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -124,7 +121,6 @@ def main() -> None:
     )
     parser.add_argument("--output", type=Path, help="where to write the JSON results")
     args = parser.parse_args()
-    VALIDATION["value"] = "true" if args.validation else "false"
     sizes = [int(size) for size in args.sizes.split(",")]
     # installed packages come with their bytecode compiled; so does cdk_datadog here
     compileall.compile_dir(str(ROOT / "cdk_datadog"), quiet=1)
@@ -136,7 +132,7 @@ def main() -> None:
             runs: dict[str, list[dict]] = {way: [] for way in WAYS}
             for _ in range(args.repeat):
                 for way in WAYS:  # alternating, so drift hits every way alike
-                    runs[way].append(measure_synth(n, way, mode))
+                    runs[way].append(measure_synth(n, way, mode, args.validation))
             median = {w: statistics.median(r["seconds"] for r in runs[w]) for w in WAYS}
             ours_over = median["ours"] - median["bare"]
             reference_over = median["reference"] - median["bare"]
@@ -174,7 +170,7 @@ def main() -> None:
     )
     output.write_text(json.dumps(results, indent=2) + "\n")
     print(
-        f"{results['date']}, {results['machine']}, CDK_VALIDATION={VALIDATION['value']}, "
+        f"{results['date']}, {results['machine']}, CDK_VALIDATION={str(args.validation).lower()}, "
         f"medians of {args.repeat}\n"
     )
     print(
