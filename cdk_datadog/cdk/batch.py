@@ -84,13 +84,13 @@ class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{ASSEMBLY}.Batch"):
 
     @jsii.member(jsii_name="createResources")
     @builtins.classmethod
-    def create_resources(cls, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return jsii.sinvoke(cls, "createResources", [specs])
+    def create_resources(cls, scopes: list[Any], specs_json: str) -> str:
+        return jsii.sinvoke(cls, "createResources", [scopes, specs_json])
 
     @jsii.member(jsii_name="annotate")
     @builtins.classmethod
-    def annotate(cls, items: list[dict[str, Any]]) -> None:
-        jsii.sinvoke(cls, "annotate", [items])
+    def annotate(cls, constructs: list[Any], notes_json: str) -> None:
+        jsii.sinvoke(cls, "annotate", [constructs, notes_json])
 
 
 def read_tree(scope: IConstruct) -> tuple[list[Any], list[int]]:
@@ -183,20 +183,22 @@ def create_resources(specs: Sequence[ResourceSpec]) -> list[Created]:
         return []
     _load()
     created = _Batch.create_resources(
-        [
-            {
-                "scope": spec.scope,
-                "id": spec.id,
-                "l1": spec.l1,
-                "props": spec.props,
-                "retain": spec.retain,
-                "dependsOn": list(spec.depends_on),
-                "attributes": list(spec.attributes),
-            }
-            for spec in specs
-        ]
+        [spec.scope for spec in specs],
+        orjson.dumps(
+            [
+                {
+                    "id": spec.id,
+                    "l1": spec.l1,
+                    "props": spec.props,
+                    "retain": spec.retain,
+                    "dependsOn": list(spec.depends_on),
+                    "attributes": list(spec.attributes),
+                }
+                for spec in specs
+            ]
+        ).decode(),
     )
-    return [Created(item["ref"], dict(item.get("attributes") or {})) for item in created]
+    return [Created(item["ref"], item["attributes"]) for item in orjson.loads(created)]
 
 
 def _level(note: Note) -> str:
@@ -209,17 +211,10 @@ def annotate_all(items: Sequence[tuple[IConstruct, Note]]) -> None:
     if not items:
         return
     _load()
-    _Batch.annotate(
-        [
-            {
-                "construct": construct,
-                "level": _level(note),
-                "id": note.id,
-                # info and error annotations have no id of their own: it goes in the text
-                "message": note.message
-                if _level(note) == "warning"
-                else f"{note.message} [{note.id}]",
-            }
-            for construct, note in items
-        ]
-    )
+    notes = []
+    for _, note in items:
+        level = _level(note)
+        # info and error annotations have no id of their own: it goes in the text
+        message = note.message if level == "warning" else f"{note.message} [{note.id}]"
+        notes.append({"level": level, "id": note.id, "message": message})
+    _Batch.annotate([construct for construct, _ in items], orjson.dumps(notes).decode())

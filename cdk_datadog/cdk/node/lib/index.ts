@@ -149,19 +149,25 @@ export class Batch {
    * Typed L1 classes rather than a plain CfnResource, so that they are taggable like the
    * user's own resources (`Tags.of(stack)` reaches them).
    *
-   * @param specs per resource: `scope`, `id`, `l1` (the class as `aws_logs.CfnLogGroup`),
-   *   `props` (camelCase, as the class takes them; an intrinsic function may be written as a
-   *   plain object, such as `{Ref: id}`), and optionally `retain` (kept on stack
-   *   deletion and replacement), `dependsOn` (indexes of earlier specs) and `attributes`
-   *   (names whose `Fn::GetAtt` tokens to return)
-   * @returns per resource: `ref` (its `Ref` token) and `attributes` (name to token)
+   * @param scopes per resource, the construct it hangs from
+   * @param specsJson a JSON array, per resource: `id`, `l1` (the class as
+   *   `aws_logs.CfnLogGroup`), `props` (camelCase, as the class takes them; an intrinsic
+   *   function may be written as a plain object, such as `{Ref: id}`), and optionally
+   *   `retain` (kept on stack deletion and replacement), `dependsOn` (indexes of earlier
+   *   resources) and `attributes` (names whose `Fn::GetAtt` tokens to return)
+   * @returns a JSON array, per resource: `ref` (its `Ref` token) and `attributes` (name to
+   *   token)
    */
-  public static createResources(specs: any[]): any[] {
+  public static createResources(scopes: any[], specsJson: string): string {
     const lib = cdk();
+    const specs = JSON.parse(specsJson);
+    if (!Array.isArray(specs) || specs.length !== scopes.length) {
+      throw new Error(`${scopes.length} scopes but not as many resource specs`);
+    }
     const created: any[] = [];
-    return specs.map((spec: any) => {
+    const tokens = specs.map((spec: any, position: number) => {
       const L1 = awsCdkLibClass(lib, spec.l1);
-      const resource = new L1(spec.scope, spec.id, asTokens(lib, spec.props));
+      const resource = new L1(scopes[position], spec.id, asTokens(lib, spec.props));
       if (spec.retain) {
         resource.applyRemovalPolicy(lib.RemovalPolicy.RETAIN);
       }
@@ -178,25 +184,32 @@ export class Batch {
       }
       return { ref: resource.ref, attributes };
     });
+    return JSON.stringify(tokens);
   }
 
   /**
    * CDK Annotations: `info`, `error`, or an acknowledgeable warning under its `id`.
    *
-   * @param items per annotation: `construct`, `level`, `id` and `message`
+   * @param constructs per annotation, the construct it goes on
+   * @param notesJson a JSON array, per annotation: `level`, `id` and `message`
    */
-  public static annotate(items: any[]): void {
+  public static annotate(constructs: any[], notesJson: string): void {
     const { Annotations } = cdk();
-    for (const item of items) {
-      const annotations = Annotations.of(item.construct);
-      if (item.level === 'info') {
-        annotations.addInfo(item.message);
-      } else if (item.level === 'error') {
-        annotations.addError(item.message);
-      } else {
-        annotations.addWarningV2(item.id, item.message);
-      }
+    const notes = JSON.parse(notesJson);
+    if (!Array.isArray(notes) || notes.length !== constructs.length) {
+      throw new Error(`${constructs.length} constructs but not as many notes`);
     }
+    constructs.forEach((construct: any, index: number) => {
+      const note = notes[index];
+      const annotations = Annotations.of(construct);
+      if (note.level === 'info') {
+        annotations.addInfo(note.message);
+      } else if (note.level === 'error') {
+        annotations.addError(note.message);
+      } else {
+        annotations.addWarningV2(note.id, note.message);
+      }
+    });
   }
 
   private constructor() {}
