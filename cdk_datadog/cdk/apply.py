@@ -1,21 +1,22 @@
-"""Writing a Plan into a CfnFunction with one call into aws-cdk-lib.
+"""What a Plan writes into a CfnFunction: a single `Properties` override.
 
-Each call crosses into Node (jsii), so everything a plan changes on the function goes into a
-single `Properties` override. CloudFormation rendering deep-merges it: the function's own
-variables, even ones added later, stay as they are; Layers and Tags are lists, so the
-function's own entries are written back with ours.
+Each call crosses into Node (jsii), so everything a plan changes on the function goes into one
+override, written with the rest of its stack's in one call (`batch.add_property_overrides`).
+CloudFormation rendering deep-merges it: the function's own variables, even ones added later,
+stay as they are; Layers and Tags are lists, so the function's own entries are written back
+with ours.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Annotations, Aws, CfnMapping, Fn, Stack
+from aws_cdk import Aws, CfnMapping, Fn, Stack
 from constructs import Construct
 
+from cdk_datadog.cdk.batch import annotate_all
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.layers import ACCOUNT_MAPPING, account_mapping
-from cdk_datadog.engine.notes import ERROR, INFO
 from cdk_datadog.engine.plan import LayerArn, Note, Plan
 
 #: below the default priority of `Tags.of(...).add` (100), so the user's tags win
@@ -78,14 +79,5 @@ def tag_through_manager(cfn: Any, tags: dict[str, str]) -> None:
 
 
 def annotate(target: Construct, notes: tuple[Note, ...]) -> None:
-    """Notes as CDK Annotations: warnings can be acknowledged by id, errors fail `cdk synth`."""
-    if not notes:
-        return
-    annotations = Annotations.of(target)
-    for note in notes:
-        if note.level == INFO:
-            annotations.add_info(f"{note.message} [{note.id}]")
-        elif note.level == ERROR:
-            annotations.add_error(f"{note.message} [{note.id}]")
-        else:
-            annotations.add_warning_v2(note.id, note.message)
+    """Notes on one construct as CDK Annotations (see `batch.annotate_all`)."""
+    annotate_all([(target, note) for note in notes])
