@@ -71,13 +71,6 @@ def function_overrides(
     return overrides
 
 
-def tag_through_manager(cfn: Any, tags: dict[str, str]) -> None:
-    """Our tags at a priority below `Tags.of(...)` (100), whenever the user's tags come."""
-    manager = cfn.tags
-    for key, value in tags.items():
-        manager.set_tag(key, value, TAG_PRIORITY)
-
-
 def annotate(target: Construct, notes: tuple[Note, ...]) -> None:
     """Notes on one construct as CDK Annotations (see `batch.annotate_all`)."""
     annotate_all([(target, note) for note in notes])

@@ -87,6 +87,11 @@ class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{ASSEMBLY}.Batch"):
     def create_resources(cls, scopes: list[Any], specs_json: str) -> str:
         return jsii.sinvoke(cls, "createResources", [scopes, specs_json])
 
+    @jsii.member(jsii_name="setTags")
+    @builtins.classmethod
+    def set_tags(cls, resources: list[Any], tags_json: str, priority: float) -> None:
+        jsii.sinvoke(cls, "setTags", [resources, tags_json, priority])
+
     @jsii.member(jsii_name="annotate")
     @builtins.classmethod
     def annotate(cls, constructs: list[Any], notes_json: str) -> None:
@@ -199,6 +204,14 @@ def create_resources(specs: Sequence[ResourceSpec]) -> list[Created]:
         ).decode(),
     )
     return [Created(item["ref"], item["attributes"]) for item in orjson.loads(created)]
+
+
+def set_tags(resources: Sequence[Any], tags: Sequence[dict[str, str]], priority: int) -> None:
+    """Tags through each resource's TagManager at `priority`, in one call; tags set at a
+    higher priority (the user's `Tags.of(...)`, 100) win whenever they are applied."""
+    if resources:
+        _load()
+        _Batch.set_tags(list(resources), orjson.dumps(list(tags)).decode(), priority)
 
 
 def _level(note: Note) -> str:

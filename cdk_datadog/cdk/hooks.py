@@ -49,8 +49,9 @@ def instrument_tree(
     kept = [index for index in range(len(tree.nodes)) if in_stage[index] < 0]
     nodes = [tree.nodes[index] for index in kept]
     if instrumenter.config.instruments_step_functions:
-        for machine in (node for node in nodes if is_jsii_type(node, CFN_STATE_MACHINE)):
-            instrumenter.instrument_state_machine(machine)
+        instrumenter.instrument_state_machines(
+            [node for node in nodes if is_jsii_type(node, CFN_STATE_MACHINE)]
+        )
     for node in nodes:
         kind = stage_type(node)
         if kind is not None:

@@ -22,23 +22,20 @@ from aws_cdk import aws_logs as logs
 from constructs import IConstruct
 
 from cdk_datadog.cdk.api_gateway import instrument_stage
-from cdk_datadog.cdk.apply import (
-    function_overrides,
-    render_layer,
-    tag_through_manager,
-)
+from cdk_datadog.cdk.apply import TAG_PRIORITY, function_overrides, render_layer
 from cdk_datadog.cdk.batch import (
     Reading,
     add_property_overrides,
     annotate_all,
     logical_ids,
     read_resources,
+    set_tags,
 )
 from cdk_datadog.cdk.edge import edge_function_logical_ids
 from cdk_datadog.cdk.facts import FunctionControl, facts_from_properties
 from cdk_datadog.cdk.grants import create_stack_policy, role_name
 from cdk_datadog.cdk.logs import Subscription, existing_filter_counts, subscribe_functions
-from cdk_datadog.cdk.step_functions import instrument_state_machine
+from cdk_datadog.cdk.step_functions import instrument_state_machines
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.grants import api_key_grants
@@ -189,6 +186,7 @@ class Instrumenter:
                 written.append(cfn)
                 overrides.append(override)
         add_property_overrides(written, overrides)
+        set_tags([cfn for cfn, _ in batch.tagged], [tags for _, tags in batch.tagged], TAG_PRIORITY)
         if batch.policy_source is not None:
             create_stack_policy(
                 stack, f"{self._owner_id}Policy", batch.policy_source, batch.role_names
@@ -204,11 +202,10 @@ class Instrumenter:
         """Refs of the functions (L2 or CfnFunction) listed with `add_lambda_functions`."""
         return self._registry.claimed
 
-    def instrument_state_machine(self, machine: Any) -> None:
-        ref = jsii_ref(machine)
-        if ref not in self._registry.done:
-            self._registry.done.add(ref)
-            instrument_state_machine(machine, self._config)
+    def instrument_state_machines(self, machines: list[Any]) -> None:
+        machines = [machine for machine in machines if jsii_ref(machine) not in self._registry.done]
+        self._registry.done.update(jsii_ref(machine) for machine in machines)
+        instrument_state_machines(machines, self._config)
 
     def instrument_api_stage(self, stage: Any, kind: str) -> None:
         ref = jsii_ref(stage)
@@ -295,7 +292,8 @@ class Instrumenter:
         layers = [batch.layer_token(layer) for layer in plan.layers]
         overrides = function_overrides(plan, properties, layers, batch.tags_final)
         if plan.tags and not batch.tags_final:
-            tag_through_manager(cfn, dict(plan.tags))
+            # below `Tags.of(...)` (100), whenever the user's tags come
+            batch.tagged.append((cfn, dict(plan.tags)))
         if logging_config is not None:
             overrides["LoggingConfig"] = logging_config
         if plan.grants or self._secret is not None or plan.xray_tracing:
@@ -324,6 +322,8 @@ class _StackBatch:
     role_names: list[Any] = field(default_factory=list)
     #: notes for the stack's constructs, written as Annotations in one call at the end
     annotations: list[tuple[IConstruct, Note]] = field(default_factory=list)
+    #: tags to set through TagManagers (when Tags aspects may still come), in one call
+    tagged: list[tuple[lambda_.CfnFunction, dict[str, str]]] = field(default_factory=list)
 
     def annotate(self, construct: IConstruct, notes: tuple[Note, ...]) -> None:
         self.annotations.extend((construct, note) for note in notes)

@@ -179,15 +179,6 @@ def subscription_specs(
     return specs
 
 
-def add_subscription(
-    scope: Construct, group_name: Any, group_arn: Any, forwarder_arn: str, with_permission: bool
-) -> None:
-    """Subscribe one log group (with its permission) under `scope`."""
-    create_resources(
-        subscription_specs(scope, group_name, group_arn, forwarder_arn, with_permission)
-    )
-
-
 def subscribe_log_groups(
     log_groups: list[logs.ILogGroup], forwarder_arn: str, with_permission: bool
 ) -> None:

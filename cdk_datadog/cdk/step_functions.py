@@ -12,12 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_logs as logs
 
-from cdk_datadog.cdk.apply import TAG_PRIORITY, annotate
-from cdk_datadog.cdk.logs import add_subscription
+from cdk_datadog.cdk.apply import TAG_PRIORITY
+from cdk_datadog.cdk.batch import (
+    ResourceSpec,
+    add_property_overrides,
+    annotate_all,
+    create_resources,
+    read_resources,
+    set_tags,
+)
+from cdk_datadog.cdk.logs import subscription_specs
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine import step_functions as sf
 from cdk_datadog.engine.config import DatadogConfig
@@ -31,7 +37,7 @@ def _type(node: Any) -> str | None:
     return getattr(type(node), "__jsii_type__", None)
 
 
-def _grant_log_delivery(machine: Any, target: Any, properties: dict[str, Any]) -> None:
+def _grant_log_delivery(machine: Any, target: Any) -> None:
     statement = iam.PolicyStatement(actions=sf.LOGGING_ACTIONS, resources=["*"])
     if _type(target) == STATE_MACHINE:
         target.role.add_to_principal_policy(statement)
@@ -40,45 +46,97 @@ def _grant_log_delivery(machine: Any, target: Any, properties: dict[str, Any]) -
     iam.Role.from_role_arn(target, "DatadogRole", role_arn).add_to_principal_policy(statement)
 
 
-def instrument_state_machine(machine: Any, config: DatadogConfig) -> None:
-    """Logging, subscription and tags for one CfnStateMachine."""
-    stack = Stack.of(machine)
-    properties = stack.resolve(machine._cfn_properties)
-    node = machine.node
-    target = node.scope if node.id == "Resource" else machine
-    path = target.node.path
+def _existing_group(properties: dict[str, Any]) -> tuple[Any, Any] | None:
+    """The (name, ARN) of the log group of the machine's own logging configuration, when the
+    template defines it; None when the machine has no logging destination."""
     logging = properties.get("loggingConfiguration") or {}
     destinations = logging.get("destinations") or []
     if not destinations:
-        group = logs.CfnLogGroup(
-            target, "DatadogLogGroup", log_group_name=sf.log_group_name(path), retention_in_days=7
+        return None
+    arn = ((destinations[0] or {}).get("cloudWatchLogsLogGroup") or {}).get("logGroupArn")
+    group_id = arn["Fn::GetAtt"][0] if isinstance(arn, dict) and "Fn::GetAtt" in arn else None
+    return ({"Ref": group_id} if group_id else None), (arn or "")
+
+
+def instrument_state_machines(machines: list[Any], config: DatadogConfig) -> None:
+    """Logging, subscription and tags for these CfnStateMachines, a few calls for them all.
+
+    A machine without logging gets a log group and a logging configuration, and its role the
+    log delivery permissions (one L2 grant each); one with logging keeps it.
+    """
+    if not machines:
+        return
+    readings = read_resources(machines)
+    # the L2 StateMachine users wrote, or the CfnStateMachine itself
+    targets = [
+        reading.scope if reading.id == "Resource" else machine
+        for machine, reading in zip(machines, readings)
+    ]
+    paths = [
+        reading.path[: -len("/Resource")] if reading.id == "Resource" else reading.path
+        for reading in readings
+    ]
+    existing = [_existing_group(reading.properties) for reading in readings]
+    without = [index for index, group in enumerate(existing) if group is None]
+    created = iter(
+        create_resources(
+            [
+                ResourceSpec(
+                    targets[index],
+                    "DatadogLogGroup",
+                    "aws_logs.CfnLogGroup",
+                    {"logGroupName": sf.log_group_name(paths[index]), "retentionInDays": 7},
+                    retain=True,
+                    attributes=("Arn",),
+                )
+                for index in without
+            ]
         )
-        group.apply_removal_policy(RemovalPolicy.RETAIN)
-        machine.add_property_override(
-            "LoggingConfiguration",
+    )
+    groups: dict[int, tuple[Any, Any]] = {}
+    notes = []
+    for index in without:
+        group = next(created)
+        groups[index] = (group.ref, group.attributes["Arn"])
+        _grant_log_delivery(machines[index], targets[index])
+        notes.append(
+            (
+                targets[index],
+                note(nk.STEP_FUNCTIONS_LOGGING, log_group=sf.log_group_name(paths[index])),
+            )
+        )
+    add_property_overrides(
+        [machines[index] for index in without],
+        [
             {
-                "Level": "ALL",
-                "IncludeExecutionData": True,
-                "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": group.attr_arn}}],
-            },
-        )
-        _grant_log_delivery(machine, target, properties)
-        group_name, group_arn = group.ref, group.attr_arn
-        added = note(nk.STEP_FUNCTIONS_LOGGING, log_group=sf.log_group_name(path))
-    else:
-        arn = ((destinations[0] or {}).get("cloudWatchLogsLogGroup") or {}).get("logGroupArn")
-        group_id = arn["Fn::GetAtt"][0] if isinstance(arn, dict) and "Fn::GetAtt" in arn else None
-        group_name = Token.as_string({"Ref": group_id}) if group_id else None
-        group_arn = Token.as_string(arn) if arn else ""
-        added = None
-    if config.forwarder_arn is not None and group_name is not None:
-        add_subscription(
-            target, group_name, group_arn, config.forwarder_arn, config.create_forwarder_permissions
-        )
-    for key, value in sf.state_machine_tags(config).items():
-        machine.tags.set_tag(key, value, TAG_PRIORITY)
-    if added is not None:
-        annotate(target, (added,))
+                "LoggingConfiguration": {
+                    "Level": "ALL",
+                    "IncludeExecutionData": True,
+                    "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": groups[index][1]}}],
+                }
+            }
+            for index in without
+        ],
+    )
+    if config.forwarder_arn is not None:
+        specs: list[ResourceSpec] = []
+        for index, target in enumerate(targets):
+            group_name, group_arn = groups.get(index) or existing[index] or (None, "")
+            if group_name is not None:
+                specs.extend(
+                    subscription_specs(
+                        target,
+                        group_name,
+                        group_arn,
+                        config.forwarder_arn,
+                        config.create_forwarder_permissions,
+                        len(specs),
+                    )
+                )
+        create_resources(specs)
+    tags = sf.state_machine_tags(config)
+    set_tags(machines, [tags] * len(machines), TAG_PRIORITY)
+    annotate_all(notes)
 
 
 class DatadogStepFunctions:

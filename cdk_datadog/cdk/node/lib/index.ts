@@ -188,6 +188,26 @@ export class Batch {
   }
 
   /**
+   * Tags through each resource's TagManager at a priority, so that tags set at a higher one
+   * (the user's `Tags.of(...)`, 100) win whenever they are applied.
+   *
+   * @param resources taggable L1 resources
+   * @param tagsJson a JSON array, per resource, of an object of tag keys to values
+   * @param priority the priority of these tags
+   */
+  public static setTags(resources: any[], tagsJson: string, priority: number): void {
+    const tags = JSON.parse(tagsJson);
+    if (!Array.isArray(tags) || tags.length !== resources.length) {
+      throw new Error(`${resources.length} resources but not as many sets of tags`);
+    }
+    resources.forEach((resource: any, index: number) => {
+      for (const [key, value] of Object.entries(tags[index])) {
+        resource.tags.setTag(key, value, priority);
+      }
+    });
+  }
+
+  /**
    * CDK Annotations: `info`, `error`, or an acknowledgeable warning under its `id`.
    *
    * @param constructs per annotation, the construct it goes on
