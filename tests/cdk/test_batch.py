@@ -180,6 +180,20 @@ def test_an_unknown_l1_class_or_a_later_dependency_is_refused():
         )
 
 
+def test_tags_set_below_the_users_priority_lose_to_the_users_tags():
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    cfns = [python_function(stack, f"Fn{i}").node.default_child for i in range(2)]
+    cdk.Tags.of(cfns[0]).add("service", "from-user")
+
+    batch.set_tags(cfns, [{"service": "ours", "team": "a"}, {"service": "ours"}], 50)
+
+    tags = [
+        {tag["Key"]: tag["Value"] for tag in resource["Properties"]["Tags"]}
+        for resource in Template.from_stack(stack).find_resources("AWS::Lambda::Function").values()
+    ]
+    assert tags == [{"service": "from-user", "team": "a"}, {"service": "ours"}]
+
+
 def test_annotations_keep_their_level_and_id():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
     function = python_function(stack, "Fn")
