@@ -3,8 +3,9 @@
 An Aspect added to a scope is called back (through jsii) for every node below it: about four
 per function, which would dominate the cost. These aspects are added to a leaf construct of
 ours instead, so each is called once, at synthesis, after the user's mutating aspects (Tags,
-default-priority aspects) and before read-only ones such as cdk-nag. From there one
-`find_all` lists the scope's constructs and the work is done a stack at a time.
+default-priority aspects) and before read-only ones such as cdk-nag. From there the
+scope's construct tree is read in one call (constructs and their parents) and the work is
+done a stack at a time.
 
 Stages are synthesized before the aspects of the App that holds them, so each Stage gets a
 hook of its own; a Stage created after `Datadog(app)` is given one when the App's hook runs,
