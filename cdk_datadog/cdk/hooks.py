@@ -99,8 +99,15 @@ def _instrument_by_stack(
     for stack, functions in by_stack.items():
         instrumenter.instrument_stack(tree.nodes[stack], functions, own_nodes[stack], edge_refs)
     for cfn in loose:  # a scope below its stack
-        stack = Stack.of(cfn)
-        instrumenter.instrument_stack(stack, [cfn], stack.node.find_all(), edge_refs)
+        _instrument_alone(instrumenter, cfn, edge_refs)
+
+
+def _instrument_alone(
+    instrumenter: Instrumenter, cfn: lambda_.CfnFunction, edge_refs: set[str]
+) -> None:
+    """A function outside the tree read: its stack is looked up and listed on its own."""
+    stack = Stack.of(cfn)
+    instrumenter.instrument_stack(stack, [cfn], stack.node.find_all(), edge_refs)
 
 
 def cfn_functions_of(function: Any) -> list[lambda_.CfnFunction]:
@@ -129,8 +136,7 @@ def instrument_functions(
     for function in functions:
         if jsii_ref(function) not in in_tree:
             for cfn in cfn_functions_of(function):
-                stack = Stack.of(cfn)
-                instrumenter.instrument_stack(stack, [cfn], stack.node.find_all(), set())
+                _instrument_alone(instrumenter, cfn, set())
 
 
 def aspects_stabilized(scope: IConstruct) -> bool:

@@ -34,8 +34,14 @@ from cdk_datadog.cdk.batch import (
 from cdk_datadog.cdk.edge import edge_function_logical_ids
 from cdk_datadog.cdk.facts import FunctionControl, facts_from_properties
 from cdk_datadog.cdk.grants import create_stack_policy, role_name
-from cdk_datadog.cdk.logs import Subscription, existing_filter_counts, subscribe_functions
+from cdk_datadog.cdk.logs import (
+    Subscription,
+    existing_filter_counts,
+    explicit_log_group,
+    subscribe_functions,
+)
 from cdk_datadog.cdk.step_functions import instrument_state_machines
+from cdk_datadog.cdk.tree import L2_RESOURCE_ID, display_path
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.grants import api_key_grants
@@ -43,7 +49,6 @@ from cdk_datadog.engine.plan import Note, Plan, Skip
 from cdk_datadog.engine.planner import note, plan_function
 
 Decision = Union[Plan, Skip]
-L2_SUFFIX = "/Resource"
 MAX_STACK_RESOURCES = 500
 NEAR_STACK_LIMIT = 450
 
@@ -75,7 +80,7 @@ class Registry:
         if not self.controls:
             return None
         found = self.controls.get(jsii_ref(cfn))
-        if found is None and reading.id == "Resource":
+        if found is None and reading.id == L2_RESOURCE_ID:
             found = self.controls.get(jsii_ref(reading.scope))
         return found
 
@@ -85,11 +90,6 @@ class Registry:
         for path, decision in self.entries:
             result[path] = dataclasses.replace(decision, path=display_path(path))
         return dict(sorted(result.items()))
-
-
-def display_path(path: str) -> str:
-    """The path users wrote: the L2 function's rather than its `Resource` child's."""
-    return path[: -len(L2_SUFFIX)] if path.endswith(L2_SUFFIX) else path
 
 
 _REGISTRIES: weakref.WeakKeyDictionary[Any, Registry] = weakref.WeakKeyDictionary()
@@ -227,10 +227,7 @@ class Instrumenter:
             if isinstance(decision, Plan) and decision.subscribe_logs
         ]
         per_function = 2 if self._config.create_forwarder_permissions else 1
-        added = sum(
-            per_function + (0 if (props.get("loggingConfig") or {}).get("logGroup") else 1)
-            for props in subscribing
-        )
+        added = sum(per_function + (0 if explicit_log_group(props) else 1) for props in subscribing)
         needs_policy = any(
             isinstance(decision, Plan) and (decision.grants or decision.xray_tracing)
             for _, _, decision in planned
@@ -260,10 +257,7 @@ class Instrumenter:
         wanted = [(cfn, reading) for cfn, reading, plan in instrumented if plan.subscribe_logs]
         if not wanted or self._config.forwarder_arn is None:
             return {}
-        explicit = any(
-            (reading.properties.get("loggingConfig") or {}).get("logGroup") is not None
-            for _, reading in wanted
-        )
+        explicit = any(explicit_log_group(reading.properties) is not None for _, reading in wanted)
         filters = [n for n in batch.stack_nodes if isinstance(n, logs.CfnSubscriptionFilter)]
         subscriptions = subscribe_functions(
             batch.stack,

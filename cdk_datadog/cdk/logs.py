@@ -31,6 +31,11 @@ MAX_FILTERS = 2
 LOG_GROUP_ID = "DatadogLogGroup"
 
 
+def explicit_log_group(properties: dict[str, Any]) -> Any:
+    """The log group a function's resolved properties name (LoggingConfig), or None."""
+    return (properties.get("loggingConfig") or {}).get("logGroup")
+
+
 def _group_key(value: Any) -> str:
     return repr(value)
 
@@ -77,11 +82,7 @@ def subscribe_functions(
     (and permissions); each function's LoggingConfig is returned to be written with its other
     properties.
     """
-    missing = [
-        target
-        for target, properties in functions
-        if (properties.get("loggingConfig") or {}).get("logGroup") is None
-    ]
+    missing = [target for target, properties in functions if explicit_log_group(properties) is None]
     added = iter(
         create_resources(
             [
@@ -101,7 +102,7 @@ def subscribe_functions(
     results: list[Subscription] = []
     specs: list[ResourceSpec] = []
     for target, properties in functions:
-        explicit = (properties.get("loggingConfig") or {}).get("logGroup")
+        explicit = explicit_log_group(properties)
         if explicit is None:
             group = next(added)
             group_name, group_arn = group.ref, group.attributes.get("Arn", "")

@@ -24,6 +24,7 @@ from cdk_datadog.cdk.batch import (
     set_tags,
 )
 from cdk_datadog.cdk.logs import subscription_specs
+from cdk_datadog.cdk.tree import L2_RESOURCE_ID, display_path
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine import step_functions as sf
 from cdk_datadog.engine.config import DatadogConfig
@@ -69,13 +70,10 @@ def instrument_state_machines(machines: list[Any], config: DatadogConfig) -> Non
     readings = read_resources(machines)
     # the L2 StateMachine users wrote, or the CfnStateMachine itself
     targets = [
-        reading.scope if reading.id == "Resource" else machine
+        reading.scope if reading.id == L2_RESOURCE_ID else machine
         for machine, reading in zip(machines, readings)
     ]
-    paths = [
-        reading.path[: -len("/Resource")] if reading.id == "Resource" else reading.path
-        for reading in readings
-    ]
+    paths = [display_path(reading.path) for reading in readings]
     existing = [_existing_group(reading.properties) for reading in readings]
     without = [index for index, group in enumerate(existing) if group is None]
     created = iter(

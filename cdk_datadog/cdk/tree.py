@@ -14,6 +14,15 @@ from constructs import IConstruct
 
 from cdk_datadog.cdk.batch import read_tree
 
+#: the id aws-cdk-lib gives an L2 construct's own L1 resource
+L2_RESOURCE_ID = "Resource"
+
+
+def display_path(path: str) -> str:
+    """The path users wrote: the L2 construct's rather than its `Resource` child's."""
+    suffix = f"/{L2_RESOURCE_ID}"
+    return path[: -len(suffix)] if path.endswith(suffix) else path
+
 
 @dataclass(frozen=True)
 class Tree:
