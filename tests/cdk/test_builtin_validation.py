@@ -25,6 +25,7 @@ APP = textwrap.dedent(
     from aws_cdk import aws_logs as logs
 
     from cdk_datadog import Datadog
+    from tests.support.cdk_apps import python_function
 
     ENV = cdk.Environment(account="123456789012", region="us-east-1")
     MODES = {
@@ -45,13 +46,7 @@ APP = textwrap.dedent(
     for name, options in MODES.items():
         stack = cdk.Stack(app, name, env=ENV)
         Datadog(stack, "Datadog", source_code_integration=False, service="shop", **options)
-        lambda_.Function(
-            stack,
-            "Python",
-            runtime=lambda_.Runtime.PYTHON_3_12,
-            handler="app.handler",
-            code=lambda_.Code.from_inline("def handler(e, c):\\n    return e\\n"),
-        )
+        python_function(stack, "Python")
         lambda_.Function(
             stack,
             "Node",
