@@ -116,6 +116,7 @@ class DatadogConfig:
     subscribe_to_access_logs: bool | None = None
     subscribe_to_execution_logs: bool = False
     step_functions: bool | None = None
+    instrument_deploy_time_functions: bool = False
     #: not an option: filled by the front end from git when source_code_integration is on
     git: GitMetadata | None = None
 
@@ -149,9 +150,10 @@ class DatadogConfig:
 
     @property
     def instruments_step_functions(self) -> bool:
+        """State machines get logging where something ships their logs: the Forwarder."""
         if self.step_functions is not None:
             return self.step_functions
-        return self.forwarder_arn is not None or self.uses_extension
+        return self.forwarder_arn is not None
 
     @property
     def secret_arn(self) -> str | None:
@@ -372,6 +374,7 @@ STACK_WIDE_OPTIONS = frozenset(
         "subscribe_to_access_logs",
         "subscribe_to_execution_logs",
         "step_functions",
+        "instrument_deploy_time_functions",
     }
 )
 

@@ -6,6 +6,8 @@ import base64
 import binascii
 import functools
 import re
+from dataclasses import dataclass
+from typing import Any
 
 from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.plan import Grant
@@ -65,3 +67,60 @@ def api_key_grants(config: DatadogConfig) -> tuple[tuple[Grant, ...], bool]:
             return (), True
         return (Grant(("kms:Decrypt",), (key,), "api_kms_key"),), False
     return (), False
+
+
+XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+SECRET_ACTIONS = ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue")
+XRAY_WILDCARD_REASON = (
+    "xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permission; "
+    "AWS documents Resource '*' for them (added by cdk-datadog for enable_xray_tracing)."
+)
+
+
+@dataclass(frozen=True)
+class SecretFacts:
+    """The API key secret given as an object (the CDK's ISecret): what its grant needs."""
+
+    #: its complete ARN when known, else its ARN (granted with the `-??????` suffix)
+    arn: str
+    full_arn_known: bool
+    #: the KMS key that encrypts it, when it has its own
+    kms_key_arn: str | None = None
+
+
+def secret_statements(secret: SecretFacts) -> list[dict[str, Any]]:
+    """Read the secret, and decrypt with its key only through Secrets Manager."""
+    resource = secret.arn if secret.full_arn_known else f"{secret.arn}-??????"
+    statements: list[dict[str, Any]] = [
+        {"Effect": "Allow", "Action": list(SECRET_ACTIONS), "Resource": resource}
+    ]
+    if secret.kms_key_arn is not None:
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": secret.kms_key_arn,
+                "Condition": {
+                    "StringEquals": {
+                        "kms:ViaService": {"Fn::Sub": "secretsmanager.${AWS::Region}.amazonaws.com"}
+                    }
+                },
+            }
+        )
+    return statements
+
+
+def policy_statements(
+    grants: tuple[Grant, ...], secret: SecretFacts | None, xray: bool
+) -> list[dict[str, Any]]:
+    """The statements of the stack's API key policy."""
+    statements: list[dict[str, Any]] = [
+        {"Effect": "Allow", "Action": list(grant.actions), "Resource": list(grant.resources)}
+        for grant in grants
+    ]
+    if secret is not None:
+        statements.extend(secret_statements(secret))
+    if xray:
+        # X-Ray's write actions support no resource-level permission: "*" is the only choice.
+        statements.append({"Effect": "Allow", "Action": list(XRAY_ACTIONS), "Resource": "*"})
+    return statements

@@ -118,3 +118,18 @@ def account_mapping(catalog: Catalog) -> dict[str, dict[str, str]]:
         partition: {"Account": account}
         for partition, account in sorted(catalog.publisher_accounts.items())
     }
+
+
+def render_layer(layer: LayerArn) -> Any:
+    """The layer ARN as a template writes it: the ARN, or an `Fn::Sub` of it when region,
+    partition or account come at deploy (the account through the `ACCOUNT_MAPPING` mapping)."""
+    if layer.is_resolved:
+        return layer.arn
+    if "${DatadogAccount}" not in layer.arn:
+        return {"Fn::Sub": layer.arn}
+    account = {"Fn::FindInMap": [ACCOUNT_MAPPING, {"Ref": "AWS::Partition"}, "Account"]}
+    return {"Fn::Sub": [layer.arn, {"DatadogAccount": account}]}
+
+
+def needs_account_mapping(layer: LayerArn) -> bool:
+    return not layer.is_resolved and "${DatadogAccount}" in layer.arn

@@ -22,6 +22,29 @@ class NoteKind:
     explanation: str
 
 
+@dataclass(frozen=True)
+class Note:
+    """One diagnostic about one resource: its kind and the message with the values filled in."""
+
+    kind: NoteKind
+    message: str
+
+    @property
+    def id(self) -> str:
+        return self.kind.id
+
+    @property
+    def level(self) -> str:
+        return self.kind.level
+
+    def __str__(self) -> str:
+        return f"[{self.kind.id}] {self.message}"
+
+
+def note(kind: NoteKind, **values: object) -> Note:
+    return Note(kind, kind.message.format(**values))
+
+
 def _kind(area_problem: str, level: str, message: str, explanation: str) -> NoteKind:
     return NoteKind(f"cdk-datadog:{area_problem}", level, message, explanation)
 
@@ -42,10 +65,18 @@ IMAGE = _kind(
     "Function.containerImage",
     INFO,
     "container image: DD_* variables set, no layers and no handler change; the image must "
-    "carry the Datadog library and extension",
+    "carry {carry}",
     "Lambda cannot attach layers to container-image functions. Install datadog-lambda (or "
-    "datadog-lambda-js) and COPY the extension into the image, and set the image's CMD to the "
-    "Datadog wrapper.",
+    "datadog-lambda-js) in the image (and, with the extension, COPY the extension into "
+    "/opt/extensions), and set the image's CMD to the Datadog wrapper.",
+)
+DEPLOY_TIME_FUNCTION = _kind(
+    "Function.cdkDeployTime",
+    INFO,
+    "not instrumented: one of aws-cdk-lib's own deploy-time functions ({kind})",
+    "aws-cdk-lib adds these functions to run at deploy (custom resources, BucketDeployment, "
+    "LogRetention, ...); they serve no traffic. Set `instrument_deploy_time_functions=True` to "
+    "instrument them too.",
 )
 RUNTIME_UNSUPPORTED = _kind(
     "Runtime.unsupported",
@@ -184,11 +215,12 @@ LOGS_GROUP_ADDED = _kind(
     "Logs.logGroupAdded",
     INFO,
     "added log group {log_group} as the function's LoggingConfig.LogGroup, with a "
-    "subscription filter to the Forwarder; an already deployed function now logs there "
-    "instead of /aws/lambda/<name>",
+    "subscription filter to the Forwarder; the function now logs there (CloudFormation names "
+    "it <stack name>-{log_group}-<suffix>), not to /aws/lambda/<function name>",
     "A subscription needs a log group that exists at deploy, and /aws/lambda/<name> exists only "
-    "after the first invocation of a new function. Pass `log_group=` to the function to choose "
-    "the group yourself; cdk-datadog then subscribes it and adds nothing else.",
+    "after the first invocation of a new function. Give the function your own log group "
+    "(`log_group=` in the CDK, LoggingConfig.LogGroup in templates) to choose it; cdk-datadog "
+    "then subscribes it and adds nothing else.",
 )
 LOGS_TOO_MANY_FILTERS = _kind(
     "Logs.tooManySubscriptions",
@@ -241,12 +273,20 @@ TEMPLATE_PARAMETER_DEFAULT = _kind(
     "A deploy that passes another value for the parameter gets layers chosen for the default. "
     "Give the property a literal value to make the choice explicit.",
 )
-TEMPLATE_ROLE_ELSEWHERE = _kind(
-    "Template.roleNotInTemplate",
+GRANT_ROLE_ELSEWHERE = _kind(
+    "ApiKey.roleOutsideStack",
     WARNING,
-    "its role is not defined in this template; grant it {actions} on {resources} yourself",
-    "cdk-datadog adds the API key permission to a role defined in the template (or to a SAM "
-    "function's Policies). For a role defined elsewhere, add the statement there.",
+    "its role is not defined in this stack; grant it {actions} on {resources} yourself",
+    "cdk-datadog attaches the API key permission to roles of the stack (for SAM, the role SAM "
+    "generates). For a role defined elsewhere, add the statement there.",
+)
+STEP_FUNCTIONS_ROLE_OUTSIDE_STACK = _kind(
+    "StepFunctions.roleOutsideStack",
+    WARNING,
+    "logging added, but its role is not defined in this stack: grant it the log delivery "
+    "permissions (logs:CreateLogDelivery and the others, on *) yourself",
+    "Step Functions needs these permissions on the state machine's role to deliver logs. Add "
+    "them where the role is defined.",
 )
 STEP_FUNCTIONS_LOGGING = _kind(
     "StepFunctions.loggingAdded",

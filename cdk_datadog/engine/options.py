@@ -97,7 +97,13 @@ _SPECS = (
         "step_functions",
         BOOL,
         None,
-        "log and trace state machines (default: on with a forwarder or the extension)",
+        "log state machines for Datadog and subscribe their logs (default: on with a forwarder)",
+    ),
+    OptionSpec(
+        "instrument_deploy_time_functions",
+        BOOL,
+        False,
+        "also instrument aws-cdk-lib's own deploy-time functions (custom resources, ...)",
     ),
 )
 

@@ -6,24 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Union
 
-from cdk_datadog.engine.notes import NoteKind
-
-
-@dataclass(frozen=True)
-class Note:
-    kind: NoteKind
-    message: str
-
-    @property
-    def id(self) -> str:
-        return self.kind.id
-
-    @property
-    def level(self) -> str:
-        return self.kind.level
-
-    def __str__(self) -> str:
-        return f"[{self.kind.id}] {self.message}"
+from cdk_datadog.engine.notes import Note
 
 
 @dataclass(frozen=True)

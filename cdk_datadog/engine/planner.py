@@ -20,23 +20,19 @@ from cdk_datadog.engine.facts import FunctionFacts
 from cdk_datadog.engine.grants import api_key_grants
 from cdk_datadog.engine.handler import EXEC_WRAPPER_FAMILIES, redirect
 from cdk_datadog.engine.layers import choose_layers, layer_name_of
-from cdk_datadog.engine.plan import LayerArn, Note, Plan, Skip
+from cdk_datadog.engine.limits import MAX_ENVIRONMENT_BYTES, MAX_HANDLER_LENGTH, MAX_LAYERS
+from cdk_datadog.engine.notes import Note, note
+from cdk_datadog.engine.plan import LayerArn, Plan, Skip
 from cdk_datadog.engine.tokens import is_token
 
-MAX_LAYERS = 5
-MAX_ENVIRONMENT_BYTES = 4096
-MAX_HANDLER_LENGTH = 128
 CONSTRUCT_TAG = "dd_cdk_construct"
 CONSTRUCT_TAG_VALUE = f"cdk-datadog/{__version__}"
 
 
-def note(kind: nk.NoteKind, **values: object) -> Note:
-    return Note(kind, kind.message.format(**values))
-
-
 def excluded_by(facts: FunctionFacts, patterns: tuple[str, ...]) -> str | None:
-    """The first `exclude` pattern matching the function's path or name."""
-    names = [facts.path] + ([facts.function_name] if isinstance(facts.function_name, str) else [])
+    """The first `exclude` pattern matching the function's construct path, `aws:cdk:path`,
+    logical id or FunctionName."""
+    names = facts.names
     for pattern in patterns:
         if any(fnmatch.fnmatchcase(name, pattern) for name in names):
             return pattern
@@ -104,6 +100,8 @@ def plan_function(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
     """
     if facts.opt_out is not None:
         return Skip(facts.path, note(nk.EXCLUDED, source=facts.opt_out))
+    if facts.deploy_time is not None and not config.instrument_deploy_time_functions:
+        return Skip(facts.path, note(nk.DEPLOY_TIME_FUNCTION, kind=facts.deploy_time))
     pattern = excluded_by(facts, config.exclude)
     if pattern is not None:
         return Skip(facts.path, note(nk.EXCLUDED, source=f"exclude pattern {pattern!r}"))
@@ -132,7 +130,8 @@ def _plan(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
 
 
 def _plan_image(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
-    return _finish(facts, config, "image", (), None, {}, [note(nk.IMAGE)])
+    carry = "the Datadog library and extension" if config.uses_extension else "the Datadog library"
+    return _finish(facts, config, "image", (), None, {}, [note(nk.IMAGE, carry=carry)])
 
 
 def _plan_zip(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:

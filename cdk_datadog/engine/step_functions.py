@@ -1,19 +1,41 @@
-"""Step Functions: the log group name, tags and trace-merging payloads, as plain data.
+"""Step Functions: logging, subscription, tags and trace-merging payloads, as plain data.
 
 Datadog traces a state machine from its execution logs (level ALL, with execution data),
-which the Forwarder ships; `DD_TRACE_ENABLED` on the state machine turns the tracing on.
+which the Forwarder ships; `DD_TRACE_ENABLED` on the state machine turns the tracing on. So a
+state machine gets logging only where something ships those logs (a Forwarder): logging at
+ALL with execution data that nothing reads would only cost money.
+
+A state machine without logging gets a log group `/aws/vendedlogs/states/<path>-Logs` (one
+week of retention, as datadog-cdk-constructs-v2 sets: ALL with execution data is voluminous),
+a logging configuration at level ALL with execution data, and a policy on its role with the
+log delivery permissions Step Functions needs (they accept only "*", as aws-cdk-lib's own
+`StateMachine(logs=...)` grants them). A logging configuration the user set is kept as it is;
+its log group is subscribed.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from cdk_datadog.engine import cfn
+from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import DatadogConfig
+from cdk_datadog.engine.limits import MAX_LOG_GROUP_NAME
+from cdk_datadog.engine.logs import LOG_GROUP_SUFFIX, Subscriptions
+from cdk_datadog.engine.notes import Note, note
 from cdk_datadog.engine.planner import CONSTRUCT_TAG, CONSTRUCT_TAG_VALUE
+from cdk_datadog.engine.resources import Acknowledgment, NewResource, ResourceChange
 
 LOG_GROUP_PREFIX = "/aws/vendedlogs/states/"
-MAX_LOG_GROUP_NAME = 512
+LOG_DELIVERY_SUFFIX = "DatadogLogDelivery"
+LOG_DELIVERY_REASON = (
+    "Step Functions' log delivery actions (logs:CreateLogDelivery and the others) support no "
+    "resource-level permission; AWS documents Resource '*' for them (added by cdk-datadog so "
+    "that the state machine can log for Datadog)."
+)
 LOGGING_ACTIONS = [
     "logs:CreateLogDelivery",
     "logs:GetLogDelivery",
@@ -70,3 +92,108 @@ def task_input_to_merge_traces(task_input: dict[str, Any] | None = None) -> dict
         raise ValueError("the input already sets CONTEXT: traces will not merge")
     task_input["CONTEXT.$"] = "$$['Execution', 'State', 'StateMachine']"
     return task_input
+
+
+def _logging_key(resource: Mapping[str, Any]) -> str:
+    """`LoggingConfiguration` on AWS::StepFunctions::StateMachine, `Logging` in SAM."""
+    return "Logging" if cfn.type_of(resource) == cfn.SERVERLESS_STATE_MACHINE else (
+        "LoggingConfiguration"
+    )
+
+
+def _destination(logging: Any) -> Any:
+    """The log group ARN of a logging configuration, or None when it has no destination."""
+    destinations = logging.get("Destinations") if isinstance(logging, Mapping) else None
+    if not isinstance(destinations, list) or not destinations:
+        return None
+    first = destinations[0] if isinstance(destinations[0], Mapping) else {}
+    group = first.get("CloudWatchLogsLogGroup")
+    return group.get("LogGroupArn") if isinstance(group, Mapping) else None
+
+
+def _group_of_arn(arn: Any, groups: cfn.LogGroups) -> cfn.LogGroup | None:
+    """The log group a `LogGroupArn` names: a group of the stack, or a literal ARN's name."""
+    target = cfn.referenced_id(arn)
+    if target is not None and target in groups.names:
+        return cfn.LogGroup(f"id:{target}", {"Ref": target})
+    if isinstance(arn, str) and ":log-group:" in arn:
+        name = arn.split(":log-group:", 1)[1].removesuffix(":*")
+        return cfn.log_group(name, groups)
+    return None
+
+
+@dataclass
+class StateMachinePlan:
+    changes: list[ResourceChange] = field(default_factory=list)
+    resources: list[NewResource] = field(default_factory=list)
+    notes: list[tuple[str, Note]] = field(default_factory=list)
+
+
+def plan_state_machines(
+    machines: Mapping[str, Mapping[str, Any]],
+    resources: Mapping[str, Any],
+    paths: Mapping[str, str],
+    config: DatadogConfig,
+    subscriptions: Subscriptions | None,
+) -> StateMachinePlan:
+    """Logging, log delivery permissions, tags and subscriptions for these state machines
+    (logical id -> resource); subscriptions go to `subscriptions` (None without a Forwarder)."""
+    plan = StateMachinePlan()
+    tags = state_machine_tags(config)
+    for logical_id, resource in machines.items():
+        properties = cfn.properties_of(resource)
+        key = _logging_key(resource)
+        arn = _destination(properties.get(key))
+        changed: dict[str, Any] = {}
+        depends_on: tuple[str, ...] = ()
+        group = None if subscriptions is None else _group_of_arn(arn, subscriptions.groups)
+        if arn is None:
+            group_id = f"{logical_id}{LOG_GROUP_SUFFIX}"
+            name = log_group_name(paths.get(logical_id, logical_id))
+            plan.resources.append(
+                NewResource(
+                    group_id,
+                    logical_id,
+                    cfn.LOG_GROUP,
+                    {"LogGroupName": name, "RetentionInDays": 7},
+                    retain=True,
+                )
+            )
+            arn = {"Fn::GetAtt": [group_id, "Arn"]}
+            group = cfn.LogGroup(f"id:{group_id}", {"Ref": group_id})
+            changed[key] = {
+                "Level": "ALL",
+                "IncludeExecutionData": True,
+                "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": arn}}],
+            }
+            role = cfn.role_name(logical_id, resource, resources)
+            if role is None:
+                plan.notes.append((logical_id, note(nk.STEP_FUNCTIONS_ROLE_OUTSIDE_STACK)))
+            else:
+                policy_id = f"{logical_id}{LOG_DELIVERY_SUFFIX}"
+                plan.resources.append(log_delivery_policy(policy_id, logical_id, role))
+                depends_on = (policy_id,)
+            plan.notes.append((logical_id, note(nk.STEP_FUNCTIONS_LOGGING, log_group=name)))
+        if subscriptions is not None and group is not None:
+            subscriptions.subscribe(logical_id, group)
+        plan.changes.append(ResourceChange(logical_id, changed, tags, depends_on))
+    return plan
+
+
+def log_delivery_policy(policy_id: str, owner: str, role: Any) -> NewResource:
+    return NewResource(
+        policy_id,
+        owner,
+        "AWS::IAM::Policy",
+        {
+            "PolicyName": policy_id,
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": LOGGING_ACTIONS, "Resource": "*"}],
+            },
+            "Roles": [role],
+        },
+        acknowledgments=(
+            Acknowledgment("AwsSolutions-IAM5", "Resource::*", LOG_DELIVERY_REASON),
+        ),
+    )

@@ -43,7 +43,7 @@ def test_json_in_gives_instrumented_json_on_stdout():
     assert template["Resources"]["Orders"]["Properties"]["Handler"] == (
         "datadog_lambda.handler.handler"
     )
-    assert "Worker: warning:" in done.stderr  # its role is outside the template
+    assert "Worker: info:" in done.stderr  # its runtime comes from a parameter default
 
 
 def test_yaml_in_gives_yaml_out_with_short_form_tags(tmp_path):

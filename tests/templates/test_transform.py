@@ -17,6 +17,7 @@ from tests.support.cfn_lint import lint_errors
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEMPLATES = FIXTURES / "templates"
+SSM = "arn:aws:ssm:us-east-1:123456789012:parameter/datadog/api-key"
 sys.path.insert(0, str(TEMPLATES))
 import regenerate  # noqa: E402  (the golden cases and their options live next to the files)
 
@@ -105,20 +106,37 @@ def test_container_image_gets_variables_but_no_layers_or_handler():
     assert image["Environment"]["Variables"]["DD_TRACE_ENABLED"] == "true"
 
 
-def test_the_role_in_the_template_gets_one_least_privilege_policy():
-    policies = _resources("cloudformation.json")["OrdersRole"]["Properties"]["Policies"]
-    assert len(policies) == 1  # shared by the three functions using the role
-    (statement,) = policies[0]["PolicyDocument"]["Statement"]
+def test_one_managed_policy_grants_the_api_key_to_every_role_by_name():
+    resources = _resources("cloudformation.json")
+    assert "Policies" not in resources["OrdersRole"]["Properties"]
+    (policy,) = (r for r in resources.values() if r["Type"] == "AWS::IAM::ManagedPolicy")
+    # the template's role by Ref (shared by three functions), a literal role ARN by its name
+    assert policy["Properties"]["Roles"] == [{"Ref": "OrdersRole"}, "shared-lambda-role"]
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
     assert statement["Resource"] == [
         "arn:aws:secretsmanager:us-east-1:123456789012:secret:datadog-api-key-??????"
     ]
 
 
-def test_a_role_outside_the_template_gets_a_warning_naming_the_function():
-    template, _ = _input("cloudformation.json")
-    result = instrument(template, **_options("cloudformation.json"))
-    warnings = [(where, n.id) for where, n in result.notes if n.level == "warning"]
-    assert ("Worker", "cdk-datadog:Template.roleNotInTemplate") in warnings
+def test_an_imported_role_is_named_from_its_arn_at_deploy():
+    template = {
+        "Resources": {
+            "Fn": {
+                "Type": "AWS::Lambda::Function",
+                "Properties": {
+                    "Runtime": "python3.12",
+                    "Handler": "app.handler",
+                    "Role": {"Fn::ImportValue": "shared-role-arn"},
+                    "Code": {"ZipFile": "x"},
+                },
+            }
+        }
+    }
+    resources = instrument_template(
+        template, region="us-east-1", api_key_ssm_arn=SSM, source_code_integration=False
+    )["Resources"]
+    (role,) = resources["DatadogPolicy"]["Properties"]["Roles"]
+    assert role["Fn::Select"][0] == 1  # the name after the last "/" of the ARN's resource
 
 
 def test_runtime_from_a_parameter_default_is_used_and_said():

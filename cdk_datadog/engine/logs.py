@@ -1,0 +1,121 @@
+"""Forwarder subscriptions: which log groups to subscribe, and the resources that takes.
+
+A subscription filter needs a log group that exists at deploy. A function's default group
+(`/aws/lambda/<name>`) exists only after its first invocation, so:
+
+- a function whose log group the stack defines (its `LoggingConfig.LogGroup`, or the
+  Serverless Framework's `/aws/lambda/<name>` group) gets that group subscribed, and nothing
+  else;
+- a function without one gets an explicit `AWS::Logs::LogGroup` (kept on stack deletion, never
+  expiring, like Lambda's own) as its `LoggingConfig.LogGroup`, which works for new and already
+  deployed functions alike; the Forwarder recognises Lambda logs in such groups by their log
+  streams.
+
+A group already subscribed to the Forwarder is left as it is (instrumenting twice adds
+nothing), and a group that already has CloudWatch Logs' maximum of filters is not given another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cdk_datadog.engine import cfn
+from cdk_datadog.engine import notes as nk
+from cdk_datadog.engine.limits import MAX_SUBSCRIPTION_FILTERS
+from cdk_datadog.engine.notes import Note, note
+from cdk_datadog.engine.resources import NewResource
+
+FILTER_NAME = "datadog-forwarder"
+LOG_GROUP_SUFFIX = "DatadogLogGroup"
+SUBSCRIPTION_SUFFIX = "DatadogSubscription"
+PERMISSION_SUFFIX = "DatadogForwarderPermission"
+
+
+@dataclass
+class Subscriptions:
+    """The Forwarder subscriptions of a stack, planned together so that the resource budget can
+    keep or drop them as one."""
+
+    forwarder_arn: str
+    with_permission: bool
+    groups: cfn.LogGroups
+    resources: list[NewResource] = field(default_factory=list)
+    #: function logical id -> its new LoggingConfig.LogGroup
+    function_log_groups: dict[str, Any] = field(default_factory=dict)
+    notes: list[tuple[str, Note]] = field(default_factory=list)
+    #: owners (functions) that subscribe, for the budget's message
+    subscribers: list[str] = field(default_factory=list)
+    _planned: set[str] = field(default_factory=set)
+
+    def subscribe(self, owner: str, group: cfn.LogGroup, prefix: str | None = None) -> bool:
+        """Subscribe `group` once, with resources belonging to `owner` and named after
+        `prefix` (the owner's logical id by default); False when it cannot take a filter."""
+        if group.key in self._planned or self.groups.subscribed(group, self.forwarder_arn):
+            return True
+        count = self.groups.filters_on(group)
+        if count >= MAX_SUBSCRIPTION_FILTERS:
+            self.notes.append(
+                (owner, note(nk.LOGS_TOO_MANY_FILTERS, log_group=_label(group), count=count))
+            )
+            return False
+        self._planned.add(group.key)
+        self.resources.extend(subscription_resources(owner, prefix or owner, group, self))
+        return True
+
+    def subscribe_function(self, logical_id: str, properties: dict[str, Any]) -> None:
+        group = cfn.function_log_group(logical_id, properties, self.groups)
+        if group is None:
+            group_id = f"{logical_id}{LOG_GROUP_SUFFIX}"
+            self.resources.append(
+                NewResource(group_id, logical_id, cfn.LOG_GROUP, {}, retain=True)
+            )
+            group = cfn.LogGroup(f"id:{group_id}", {"Ref": group_id})
+            self.function_log_groups[logical_id] = {"Ref": group_id}
+            self.notes.append((logical_id, note(nk.LOGS_GROUP_ADDED, log_group=group_id)))
+        self.subscribers.append(logical_id)
+        self.subscribe(logical_id, group)
+
+
+def _label(group: cfn.LogGroup) -> str:
+    return group.logical_id or (group.value if isinstance(group.value, str) else group.key)
+
+
+def subscription_resources(
+    owner: str, prefix: str, group: cfn.LogGroup, subscriptions: Subscriptions
+) -> list[NewResource]:
+    """`<prefix>DatadogSubscription` on the group; with the permission option, the Forwarder's
+    invoke permission scoped to the group's ARN, which the filter waits for."""
+    found = []
+    depends_on: tuple[str, ...] = ()
+    if subscriptions.with_permission:
+        permission_id = f"{prefix}{PERMISSION_SUFFIX}"
+        found.append(
+            NewResource(
+                permission_id,
+                owner,
+                "AWS::Lambda::Permission",
+                {
+                    "Action": "lambda:InvokeFunction",
+                    "FunctionName": subscriptions.forwarder_arn,
+                    "Principal": "logs.amazonaws.com",
+                    "SourceArn": cfn.log_group_arn(group),
+                },
+            )
+        )
+        depends_on = (permission_id,)
+    found.append(
+        NewResource(
+            f"{prefix}{SUBSCRIPTION_SUFFIX}",
+            owner,
+            cfn.SUBSCRIPTION_FILTER,
+            {
+                "DestinationArn": subscriptions.forwarder_arn,
+                "FilterName": FILTER_NAME,
+                "FilterPattern": "",
+                "LogGroupName": group.value,
+            },
+            depends_on=depends_on,
+        )
+    )
+    return found

@@ -1,0 +1,345 @@
+"""`plan_stack`: every decision about one stack, for every front end.
+
+A front end reads its stack as CloudFormation-shaped resources (the CDK shell through its Node
+helper, the template shell from the template) and hands them over with what only it knows
+(construct paths, per-function controls, the region). Back comes one `StackPlan`: per function
+a Plan or a Skip with the changes to write, the resources to add with their logical ids, the
+changes to other resources (state machines), and the notes, the stack's resource budget
+included. The shells write it and decide nothing, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from cdk_datadog.engine import cfn
+from cdk_datadog.engine import notes as nk
+from cdk_datadog.engine.api_gateway import STAGE_TYPES, plan_api_stages
+from cdk_datadog.engine.catalog import load_catalog
+from cdk_datadog.engine.config import DatadogConfig, OptionError, function_settings
+from cdk_datadog.engine.facts import ReadContext, function_facts
+from cdk_datadog.engine.grants import (
+    XRAY_WILDCARD_REASON,
+    SecretFacts,
+    api_key_grants,
+    policy_statements,
+)
+from cdk_datadog.engine.layers import (
+    ACCOUNT_MAPPING,
+    account_mapping,
+    needs_account_mapping,
+    render_layer,
+)
+from cdk_datadog.engine.limits import MAX_STACK_RESOURCES, NEAR_STACK_LIMIT
+from cdk_datadog.engine.logs import Subscriptions
+from cdk_datadog.engine.notes import Note, note
+from cdk_datadog.engine.options import canonical_name
+from cdk_datadog.engine.plan import Plan, Skip
+from cdk_datadog.engine.planner import plan_function
+from cdk_datadog.engine.resources import Acknowledgment, NewResource, ResourceChange
+from cdk_datadog.engine.step_functions import plan_state_machines
+
+Decision = Union[Plan, Skip]
+#: where notes about the stack as a whole go
+STACK = ""
+
+
+@dataclass(frozen=True)
+class Control:
+    """What the front end says about one function beyond its properties: an opt-out
+    (`Datadog.exclude`) or per-function settings (`Datadog.configure`, serverless.yml's
+    `functions.<name>.datadog`)."""
+
+    opt_out: str | None = None
+    settings: tuple[tuple[str, Any], ...] = ()
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class StackInput:
+    """A stack as a front end read it."""
+
+    #: logical id -> CloudFormation-shaped resource (`Type`, `Properties`, `Metadata`); the
+    #: read view (SAM functions with `Globals.Function` merged)
+    resources: Mapping[str, Mapping[str, Any]]
+    region: str | None = None
+    parameter_defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: logical id -> the name notes use for it (the construct path in the CDK)
+    paths: Mapping[str, str] = field(default_factory=dict)
+    #: resources in the stack, those not in `resources` included (None: len(resources))
+    resource_count: int | None = None
+    controls: Mapping[str, Control] = field(default_factory=dict)
+    #: functions the front end knows to be Lambda@Edge beyond the stack's distributions
+    edge_functions: frozenset[str] = frozenset()
+    #: the API key secret given as an object (CDK), for its grant
+    secret: SecretFacts | None = None
+    #: prefix of stack-level resources (the construct's id in the CDK)
+    prefix: str = "Datadog"
+    #: the functions to instrument (explicit mode); None for every function of the stack
+    functions: frozenset[str] | None = None
+    #: whether to instrument the stack's state machines and API stages here
+    others: bool = True
+
+
+@dataclass(frozen=True)
+class FunctionChange:
+    """What to write on one function: its plan, with the layers rendered and its new log
+    group (when one was added for it)."""
+
+    logical_id: str
+    plan: Plan
+    layers: tuple[Any, ...] = ()
+    log_group: Any = None
+    #: SAM (`Tracing`, tag maps) or CloudFormation
+    is_sam: bool = False
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    decisions: Mapping[str, Decision]
+    functions: tuple[FunctionChange, ...] = ()
+    changes: tuple[ResourceChange, ...] = ()
+    resources: tuple[NewResource, ...] = ()
+    mappings: Mapping[str, Any] = field(default_factory=dict)
+    #: (logical id, or STACK, note), in a stable order
+    notes: tuple[tuple[str, Note], ...] = ()
+
+    @property
+    def errors(self) -> list[tuple[str, Note]]:
+        return [(where, n) for where, n in self.notes if n.level == nk.ERROR]
+
+
+def _metadata_settings(logical_id: str, resource: Mapping[str, Any]) -> Control | None:
+    """`Metadata: {Datadog: {Service: ..., LogLevel: ...}}` as per-function settings."""
+    block = cfn.datadog_metadata(resource)
+    if not block:
+        return None
+    options = {}
+    for key, value in block.items():
+        if key == "Instrument":
+            continue
+        name = canonical_name(key)
+        if name is None:
+            raise OptionError(
+                f"Metadata.Datadog.{key}", f"function {logical_id}: unknown option"
+            )
+        options[name] = value
+    if not options:
+        return None
+    source = "Metadata Datadog"
+    try:
+        return Control(settings=function_settings(options, source), source=source)
+    except OptionError as error:
+        raise OptionError(error.option, f"function {logical_id}: {error.problem}") from None
+
+
+def _with_control(facts: Any, control: Control | None) -> Any:
+    if control is None:
+        return facts
+    return dataclasses.replace(
+        facts,
+        opt_out=facts.opt_out or control.opt_out,
+        settings=control.settings or facts.settings,
+        settings_source=control.source if control.settings else facts.settings_source,
+    )
+
+
+def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
+    """Plan the instrumentation of one stack.
+
+    :raises OptionError: naming the function, when its `Metadata.Datadog` settings are invalid.
+    """
+    resources = stack.resources
+    context = ReadContext(
+        region=stack.region,
+        parameter_defaults=stack.parameter_defaults,
+        edge_functions=cfn.edge_functions(resources) | stack.edge_functions,
+    )
+    decisions: dict[str, Decision] = {}
+    notes: list[tuple[str, Note]] = []
+    planned: list[tuple[str, Mapping[str, Any], Plan]] = []
+    for logical_id, resource in resources.items():
+        if cfn.type_of(resource) not in cfn.FUNCTION_TYPES:
+            continue
+        if stack.functions is not None and logical_id not in stack.functions:
+            continue
+        properties = cfn.properties_of(resource)
+        facts, read_notes = function_facts(
+            logical_id, resource, properties, context, stack.paths.get(logical_id)
+        )
+        control = _metadata_settings(logical_id, resource) or stack.controls.get(logical_id)
+        if stack.controls.get(logical_id) is not None and stack.controls[logical_id].opt_out:
+            control = stack.controls[logical_id]
+        decision = plan_function(_with_control(facts, control), config)
+        decisions[logical_id] = decision
+        notes.extend((logical_id, n) for n in read_notes)
+        if isinstance(decision, Skip):
+            notes.extend((logical_id, n) for n in (decision.reason, *decision.notes))
+        else:
+            notes.extend((logical_id, n) for n in decision.notes)
+            planned.append((logical_id, resource, decision))
+
+    subscriptions = None
+    if config.forwarder_arn is not None:
+        subscriptions = Subscriptions(
+            config.forwarder_arn,
+            config.create_forwarder_permissions,
+            cfn.index_log_groups(resources),
+        )
+        for logical_id, resource, plan in planned:
+            if plan.subscribe_logs:
+                subscriptions.subscribe_function(logical_id, cfn.properties_of(resource))
+    machines_plan = None
+    if stack.others:
+        if config.instruments_step_functions:
+            machines = {
+                lid: r for lid, r in resources.items() if cfn.type_of(r) in cfn.STATE_MACHINE_TYPES
+            }
+            machines_plan = plan_state_machines(
+                machines, resources, stack.paths, config, subscriptions
+            )
+        if subscriptions is not None:
+            stages = {lid: r for lid, r in resources.items() if cfn.type_of(r) in STAGE_TYPES}
+            plan_api_stages(stages, config, subscriptions)
+
+    added: list[NewResource] = []
+    changes: list[ResourceChange] = []
+    if machines_plan is not None:
+        added.extend(machines_plan.resources)
+        changes.extend(machines_plan.changes)
+        notes.extend(machines_plan.notes)
+    policy, policy_notes = _api_key_policy(stack, config, planned)
+    notes.extend(policy_notes)
+    if policy is not None:
+        added.append(policy)
+
+    log_groups: dict[str, Any] = {}
+    if subscriptions is not None:
+        existing = stack.resource_count if stack.resource_count is not None else len(resources)
+        fits, budget_notes = _budget(existing, added, subscriptions)
+        notes.extend(budget_notes)
+        if fits:
+            added.extend(subscriptions.resources)
+            notes.extend(subscriptions.notes)
+            log_groups = subscriptions.function_log_groups
+    else:
+        existing = stack.resource_count if stack.resource_count is not None else len(resources)
+        notes.extend(_near_limit(existing + len(added)))
+
+    functions, mappings = _function_changes(planned, log_groups)
+    return StackPlan(
+        decisions=decisions,
+        functions=functions,
+        changes=tuple(changes),
+        resources=tuple(added),
+        mappings=mappings,
+        notes=tuple(notes),
+    )
+
+
+def _function_changes(
+    planned: list[tuple[str, Mapping[str, Any], Plan]], log_groups: Mapping[str, Any]
+) -> tuple[tuple[FunctionChange, ...], dict[str, Any]]:
+    changes = []
+    mapping_needed = False
+    for logical_id, resource, plan in planned:
+        mapping_needed |= any(needs_account_mapping(layer) for layer in plan.layers)
+        changes.append(
+            FunctionChange(
+                logical_id,
+                plan,
+                tuple(render_layer(layer) for layer in plan.layers),
+                log_groups.get(logical_id),
+                cfn.type_of(resource) == cfn.SERVERLESS_FUNCTION,
+            )
+        )
+    mappings = {ACCOUNT_MAPPING: account_mapping(load_catalog())} if mapping_needed else {}
+    return tuple(changes), mappings
+
+
+def _budget(
+    existing: int, added: list[NewResource], subscriptions: Subscriptions
+) -> tuple[bool, list[tuple[str, Note]]]:
+    """Whether the Forwarder subscriptions fit in CloudFormation's 500 resources per stack.
+
+    A stack over the limit cannot be deployed; better to say so on the stack, with the numbers,
+    and leave the subscriptions out than to write a template that fails at deploy.
+    """
+    total = existing + len(added) + len(subscriptions.resources)
+    if total > MAX_STACK_RESOURCES and subscriptions.resources:
+        return False, [
+            (
+                STACK,
+                note(
+                    nk.STACK_TOO_MANY_RESOURCES,
+                    count=len(subscriptions.subscribers),
+                    added=len(subscriptions.resources),
+                    total=total,
+                ),
+            ),
+            *_near_limit(existing + len(added)),
+        ]
+    return True, _near_limit(total)
+
+
+def _near_limit(total: int) -> list[tuple[str, Note]]:
+    if total > NEAR_STACK_LIMIT:
+        return [(STACK, note(nk.STACK_NEAR_LIMIT, total=total))]
+    return []
+
+
+def _api_key_policy(
+    stack: StackInput, config: DatadogConfig, planned: list[tuple[str, Mapping[str, Any], Plan]]
+) -> tuple[NewResource | None, list[tuple[str, Note]]]:
+    """One managed policy for the stack, attached to the role of every instrumented function
+    that needs it: the grants are the same for every function of a configuration, and a policy
+    per role would add a resource per function (a stack of 200 functions would pass 500)."""
+    grants, _ = api_key_grants(config)
+    secret = stack.secret if config.grant_secret_read_access else None
+    xray = any(plan.xray_tracing for _, _, plan in planned)
+    statements = policy_statements(grants, secret, xray)
+    if not statements:
+        return None, []
+    roles: list[Any] = []
+    seen: set[str] = set()
+    notes: list[tuple[str, Note]] = []
+    for logical_id, resource, plan in planned:
+        if not (plan.grants or secret is not None or plan.xray_tracing):
+            continue
+        role = cfn.role_name(logical_id, resource, stack.resources)
+        if role is None:
+            actions = sorted({a for s in statements for a in _as_list(s["Action"])})
+            targets = sorted({str(r) for s in statements for r in _as_list(s["Resource"])})
+            notes.append(
+                (logical_id, note(nk.GRANT_ROLE_ELSEWHERE, actions=actions, resources=targets))
+            )
+            continue
+        if cfn.canonical(role) not in seen:
+            seen.add(cfn.canonical(role))
+            roles.append(role)
+    if not roles:
+        return None, notes
+    acknowledgments = (
+        (Acknowledgment("AwsSolutions-IAM5", "Resource::*", XRAY_WILDCARD_REASON),)
+        if xray
+        else ()
+    )
+    policy = NewResource(
+        f"{stack.prefix}Policy",
+        "",
+        "AWS::IAM::ManagedPolicy",
+        {
+            "Description": "Lets functions instrumented by cdk-datadog read the Datadog API key",
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": statements},
+            "Roles": roles,
+        },
+        acknowledgments=acknowledgments,
+    )
+    return policy, notes
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
