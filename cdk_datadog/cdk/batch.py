@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 import importlib.resources
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import jsii
@@ -67,30 +67,28 @@ class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{ASSEMBLY}.Batch"):
     def instances_of(cls, scope: Any, class_name: str) -> list[Any]:
         return jsii.sinvoke(cls, "instancesOf", [scope, class_name])
 
-    @jsii.member(jsii_name="readResources")
+    @jsii.member(jsii_name="readStack")
     @builtins.classmethod
-    def read_resources(cls, resources: list[Any]) -> dict[str, Any]:
-        return jsii.sinvoke(cls, "readResources", [resources])
+    def read_stack(cls, resources: list[Any], parameters: list[Any]) -> dict[str, Any]:
+        return jsii.sinvoke(cls, "readStack", [resources, parameters])
 
-    @jsii.member(jsii_name="logicalIds")
+    @jsii.member(jsii_name="writeStack")
     @builtins.classmethod
-    def logical_ids(cls, elements: list[Any]) -> list[str]:
-        return jsii.sinvoke(cls, "logicalIds", [elements])
+    def write_stack(
+        cls,
+        stack: Any,
+        owners: list[Any],
+        plan_json: str,
+        functions: list[Any],
+        others: list[Any],
+        priority: float,
+    ) -> None:
+        jsii.sinvoke(cls, "writeStack", [stack, owners, plan_json, functions, others, priority])
 
-    @jsii.member(jsii_name="addPropertyOverrides")
+    @jsii.member(jsii_name="addFirstVisitAspect")
     @builtins.classmethod
-    def add_property_overrides(cls, resources: list[Any], overrides_json: str) -> None:
-        jsii.sinvoke(cls, "addPropertyOverrides", [resources, overrides_json])
-
-    @jsii.member(jsii_name="createResources")
-    @builtins.classmethod
-    def create_resources(cls, scopes: list[Any], specs_json: str) -> str:
-        return jsii.sinvoke(cls, "createResources", [scopes, specs_json])
-
-    @jsii.member(jsii_name="setTags")
-    @builtins.classmethod
-    def set_tags(cls, resources: list[Any], tags_json: str, priority: float) -> None:
-        jsii.sinvoke(cls, "setTags", [resources, tags_json, priority])
+    def add_first_visit_aspect(cls, scope: Any, delegate: Any, priority: float) -> None:
+        jsii.sinvoke(cls, "addFirstVisitAspect", [scope, delegate, priority])
 
     @jsii.member(jsii_name="annotate")
     @builtins.classmethod
@@ -98,12 +96,12 @@ class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{ASSEMBLY}.Batch"):
         jsii.sinvoke(cls, "annotate", [constructs, notes_json])
 
 
-def read_tree(scope: IConstruct) -> tuple[list[Any], list[int]]:
-    """Every construct under `scope` (itself first, pre-order) and the index of each one's
-    parent (-1 for `scope`), in one call."""
+def read_tree(scope: IConstruct) -> tuple[list[Any], list[int], list[str]]:
+    """Every construct under `scope` (itself first, pre-order), the index of each one's
+    parent (-1 for `scope`) and its CloudFormation type ("" for none), in one call."""
     _load()
     tree = _Batch.tree(scope)
-    return list(tree["nodes"]), orjson.loads(tree["parents"])
+    return list(tree["nodes"]), orjson.loads(tree["parents"]), orjson.loads(tree["types"])
 
 
 def instances_of(scope: IConstruct, class_name: str) -> list[Any]:
@@ -115,103 +113,60 @@ def instances_of(scope: IConstruct, class_name: str) -> list[Any]:
 
 @dataclass(frozen=True)
 class Reading:
-    """One L1 resource as read by `read_resources`."""
+    """One L1 resource as `read_stack` read it."""
 
-    #: the resource's properties, resolved in its own stack (camelCase keys)
-    properties: dict[str, Any]
     logical_id: str
+    #: its template entry (Type, Properties, Metadata), resolved in its own stack
+    resource: dict[str, Any]
     path: str
     #: its construct id, and the construct it hangs from
     id: str
     scope: Any
 
 
-def read_resources(resources: Sequence[Any]) -> list[Reading]:
-    """Properties, logical id, path, id and parent of each L1 resource, in one call."""
-    if not resources:
-        return []
+def read_stack(
+    resources: Sequence[Any], parameters: Sequence[Any] = ()
+) -> tuple[list[Reading], dict[str, Any]]:
+    """The resources as CloudFormation renders them, and the parameters' defaults by logical
+    id, in one call."""
+    if not resources and not parameters:
+        return [], {}
     _load()
-    read = _Batch.read_resources(list(resources))
-    return [
-        Reading(
-            properties=item.get("properties") or {},
-            logical_id=item["logicalId"],
-            path=item["path"],
-            id=item["id"],
-            scope=scope,
-        )
-        for item, scope in zip(orjson.loads(read["json"]), read["scopes"])
+    result = _Batch.read_stack(list(resources), list(parameters))
+    data = orjson.loads(result["json"])
+    readings = [
+        Reading(item["logicalId"], item["resource"], item["path"], item["id"], scope)
+        for item, scope in zip(data["resources"], result["scopes"])
     ]
+    defaults = {
+        item["logicalId"]: item["default"]
+        for item in data["parameters"]
+        if item.get("default") is not None
+    }
+    return readings, defaults
 
 
-def logical_ids(elements: Sequence[Any]) -> list[str]:
-    """The logical id of each CloudFormation element, in one call."""
-    if not elements:
-        return []
+def write_stack(
+    stack: Any,
+    owners: Sequence[Any],
+    plan: dict[str, Any],
+    functions: Sequence[Any],
+    others: Sequence[Any],
+    priority: int,
+) -> None:
+    """Add the resources and write the changes of a stack's plan, in one call (see
+    `Batch.writeStack` in cdk_datadog/cdk/node/lib/index.ts for the shape of `plan`)."""
     _load()
-    return list(_Batch.logical_ids(list(elements)))
-
-
-def add_property_overrides(resources: Sequence[Any], overrides: Sequence[dict[str, Any]]) -> None:
-    """One `Properties` override per resource, in one call; overrides are plain JSON (tokens
-    as their strings)."""
-    if resources:
-        _load()
-        _Batch.add_property_overrides(list(resources), orjson.dumps(list(overrides)).decode())
-
-
-@dataclass(frozen=True)
-class ResourceSpec:
-    """An L1 resource to create: `l1` names the class (`aws_logs.CfnLogGroup`), `props` are
-    its camelCase properties; `depends_on` lists indexes of earlier specs of the same call."""
-
-    scope: IConstruct
-    id: str
-    l1: str
-    props: dict[str, Any]
-    retain: bool = False
-    depends_on: tuple[int, ...] = ()
-    attributes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Created:
-    """Tokens of a created resource: its `Ref`, and `Fn::GetAtt` of the attributes asked for."""
-
-    ref: str
-    attributes: dict[str, str] = field(default_factory=dict)
-
-
-def create_resources(specs: Sequence[ResourceSpec]) -> list[Created]:
-    """Create the resources in order, in one call."""
-    if not specs:
-        return []
-    _load()
-    created = _Batch.create_resources(
-        [spec.scope for spec in specs],
-        orjson.dumps(
-            [
-                {
-                    "id": spec.id,
-                    "l1": spec.l1,
-                    "props": spec.props,
-                    "retain": spec.retain,
-                    "dependsOn": list(spec.depends_on),
-                    "attributes": list(spec.attributes),
-                }
-                for spec in specs
-            ]
-        ).decode(),
+    _Batch.write_stack(
+        stack, list(owners), orjson.dumps(plan).decode(), list(functions), list(others), priority
     )
-    return [Created(item["ref"], item["attributes"]) for item in orjson.loads(created)]
 
 
-def set_tags(resources: Sequence[Any], tags: Sequence[dict[str, str]], priority: int) -> None:
-    """Tags through each resource's TagManager at `priority`, in one call; tags set at a
-    higher priority (the user's `Tags.of(...)`, 100) win whenever they are applied."""
-    if resources:
-        _load()
-        _Batch.set_tags(list(resources), orjson.dumps(list(tags)).decode(), priority)
+def add_first_visit_aspect(scope: IConstruct, delegate: Any, priority: int) -> None:
+    """An aspect on `scope` that calls `delegate.visit` once, at its first visit; it lives in
+    Node, so visiting every other node costs no call into Python."""
+    _load()
+    _Batch.add_first_visit_aspect(scope, delegate, priority)
 
 
 def _level(note: Note) -> str:

@@ -5,29 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from aws_cdk import App, Aspects, Stage
+from aws_cdk import App, Stage
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cdk_datadog.cdk import tree as construct_tree
-from cdk_datadog.cdk.apply import annotate
-from cdk_datadog.cdk.facts import FunctionControl
+from cdk_datadog.cdk.batch import annotate_all
 from cdk_datadog.cdk.hooks import (
     DATADOG_PRIORITY,
     EXPLICIT_PRIORITY,
-    ScopeHook,
     cover_stages,
     instrument_functions,
     instrument_tree,
+    run_at_first_visit,
 )
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref, registry_of
-from cdk_datadog.cdk.logs import subscribe_log_groups
 from cdk_datadog.cdk.options import build_config
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import function_settings
+from cdk_datadog.engine.notes import note
 from cdk_datadog.engine.plan import Plan, Skip
-from cdk_datadog.engine.planner import note
+from cdk_datadog.engine.stack import Control
 
 
 class Datadog(Construct):
@@ -46,19 +45,17 @@ class Datadog(Construct):
         super().__init__(scope, id)
         self.config = config
         self._registry = registry_of(scope)
-        instrumenter = Instrumenter(config, secret, self._registry, id)
-        hook_id = f"{id}StageHook"
-        if isinstance(scope, Stage):
-            cover_stages(scope, hook_id, instrumenter, resynthesize=False)
+        self._instrumenter = instrumenter = Instrumenter(config, secret, self._registry, id)
+        if isinstance(scope, Stage) and not isinstance(scope, App):
+            cover_stages(scope, instrumenter, resynthesize=False)
 
         def run() -> None:
             tree = construct_tree.read(scope)
             if isinstance(scope, App):
-                cover_stages(scope, hook_id, instrumenter, resynthesize=True, tree=tree)
+                cover_stages(scope, instrumenter, resynthesize=True, tree=tree)
             instrument_tree(instrumenter, scope, tree)
 
-        hook = ScopeHook(run, scope, f"{id}Run")
-        Aspects.of(self).add(hook, priority=DATADOG_PRIORITY)
+        run_at_first_visit(scope, run, DATADOG_PRIORITY)
 
     @property
     def decisions(self) -> dict[str, Plan | Skip]:
@@ -71,11 +68,12 @@ class Datadog(Construct):
         Without `forwarder_arn` nothing is subscribed, and an info annotation says so.
         """
         if self.config.forwarder_arn is None:
-            annotate(self, (note(nk.LOGS_NO_FORWARDER),))
+            annotate_all([(self, note(nk.LOGS_NO_FORWARDER))])
             return
-        subscribe_log_groups(
-            list(log_groups), self.config.forwarder_arn, self.config.create_forwarder_permissions
-        )
+        for group in log_groups:
+            cfn = group if isinstance(group, logs.CfnLogGroup) else group.node.default_child
+            if cfn is not None:  # an imported group has none: nothing of ours to subscribe
+                self._instrumenter.log_groups[jsii_ref(cfn)] = cfn
 
     @staticmethod
     def exclude(function: lambda_.IFunction | lambda_.CfnFunction) -> None:
@@ -83,7 +81,7 @@ class Datadog(Construct):
 
         The function's annotation says it was excluded by `Datadog.exclude()`.
         """
-        _set_control(function, FunctionControl(opt_out="Datadog.exclude()"))
+        _set_control(function, Control(opt_out="Datadog.exclude()"))
 
     @staticmethod
     def configure(function: lambda_.IFunction | lambda_.CfnFunction, **options: Any) -> None:
@@ -100,14 +98,14 @@ class Datadog(Construct):
         merged = dict(previous.settings) if previous else {}
         merged.update(options)
         settings = function_settings(merged, "Datadog.configure()")
-        _set_control(function, FunctionControl(settings=settings, source="Datadog.configure()"))
+        _set_control(function, Control(settings=settings, source="Datadog.configure()"))
 
 
-def _set_control(function: Any, control: FunctionControl) -> None:
+def _set_control(function: Any, control: Control) -> None:
     registry = registry_of(function)
     previous = registry.controls.get(jsii_ref(function))
     if previous is not None and previous.opt_out and not control.opt_out:
-        control = FunctionControl(previous.opt_out, control.settings, control.source)
+        control = Control(previous.opt_out, control.settings, control.source)
     registry.controls[jsii_ref(function)] = control
 
 
@@ -124,20 +122,23 @@ class DatadogLambda(Construct):
         self.config = config
         self._registry = registry_of(scope)
         self._functions: dict[str, lambda_.IFunction] = {}
-        instrumenter = Instrumenter(config, secret, self._registry, id, explicit=True)
-        stage = Stage.of(self) or self.node.root
-        hook = ScopeHook(
-            lambda: instrument_functions(instrumenter, stage, self._functions.values()),
-            stage,
-            f"{id}Run{self.node.addr[:8]}",
+        self._instrumenter = instrumenter = Instrumenter(
+            config, secret, self._registry, id, explicit=True
         )
-        Aspects.of(self).add(hook, priority=EXPLICIT_PRIORITY)
+        stage = Stage.of(self) or self.node.root
+        run_at_first_visit(
+            stage,
+            lambda: instrument_functions(instrumenter, stage, self._functions.values()),
+            EXPLICIT_PRIORITY,
+        )
 
     def add_lambda_functions(self, lambda_functions: Iterable[lambda_.IFunction]) -> None:
         """Instrument these functions at synthesis; imported functions are ignored."""
         for function in lambda_functions:
-            self._functions.setdefault(jsii_ref(function), function)
-            self._registry.claimed.add(jsii_ref(function))
+            ref = jsii_ref(function)
+            self._functions.setdefault(ref, function)
+            self._registry.claimed.add(ref)
+            self._instrumenter.own.add(ref)
 
     @property
     def decisions(self) -> dict[str, Plan | Skip]:

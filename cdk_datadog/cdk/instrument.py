@@ -1,61 +1,64 @@
-"""Instrumenting the functions of a stack in one batch: read once, plan, write once.
+"""Instrumenting a stack: read it as CloudFormation, plan it in the engine, write the plan.
 
 Every call into aws-cdk-lib crosses into Node (jsii) and costs about 0.3 ms, so the work is
-done per stack, not per function: one call (`batch.read_resources`) reads the properties,
-logical ids and paths of all its functions, one call writes a `Properties` override into each,
-one call adds their annotations, and what is the same for a whole stack (region, layer ARNs,
-the IAM policy) is made once. With the Forwarder, two more calls add every log group,
-subscription filter and permission of the stack.
+done a stack at a time: the construct tree is read once (constructs, parents, resource types),
+one call reads the stack's functions, log groups, filters, roles, state machines, stages,
+distributions, versions and parameters as their template entries, the engine plans the whole
+stack, and one call writes the plan (resources added with the engine's logical ids, changes to
+functions and state machines, tags), one more adds the annotations.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import weakref
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-from aws_cdk import CfnResource, FeatureFlags, Stack, Token
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
+from aws_cdk import Stack, Token
 from constructs import IConstruct
 
-from cdk_datadog.cdk.api_gateway import instrument_stage
-from cdk_datadog.cdk.apply import TAG_PRIORITY, function_overrides, render_layer
-from cdk_datadog.cdk.batch import (
-    Reading,
-    add_property_overrides,
-    annotate_all,
-    logical_ids,
-    read_resources,
-    set_tags,
-)
-from cdk_datadog.cdk.edge import edge_function_logical_ids
-from cdk_datadog.cdk.facts import FunctionControl, facts_from_properties
-from cdk_datadog.cdk.grants import create_stack_policy, role_name
-from cdk_datadog.cdk.logs import (
-    Subscription,
-    existing_filter_counts,
-    explicit_log_group,
-    subscribe_functions,
-)
-from cdk_datadog.cdk.step_functions import instrument_state_machines
-from cdk_datadog.cdk.tree import L2_RESOURCE_ID, display_path
-from cdk_datadog.engine import notes as nk
+from cdk_datadog.cdk.batch import Reading, annotate_all, read_stack, write_stack
+from cdk_datadog.cdk.tree import L2_RESOURCE_ID, PARAMETER, Tree, display_path
+from cdk_datadog.engine import cfn
+from cdk_datadog.engine.api_gateway import STAGE_TYPES
 from cdk_datadog.engine.config import DatadogConfig
-from cdk_datadog.engine.grants import api_key_grants
-from cdk_datadog.engine.plan import Note, Plan, Skip
-from cdk_datadog.engine.planner import note, plan_function
+from cdk_datadog.engine.envvars import SECRET_VARIABLES
+from cdk_datadog.engine.grants import SecretFacts
+from cdk_datadog.engine.plan import Plan, Skip
+from cdk_datadog.engine.resources import NewResource, nag_metadata
+from cdk_datadog.engine.stack import STACK, Control, StackInput, StackPlan, plan_stack
 
 Decision = Union[Plan, Skip]
-MAX_STACK_RESOURCES = 500
-NEAR_STACK_LIMIT = 450
-
-
-def aspects_run_before(scope: IConstruct) -> bool:
-    """With aspect stabilization our work runs in a later pass than every other aspect."""
-    return bool(FeatureFlags.of(scope).is_enabled("@aws-cdk/core:aspectStabilization"))
+#: below the default priority of `Tags.of(...).add` (100), so the user's tags win
+TAG_PRIORITY = 50
+#: what is read of a stack to plan it; every other resource is only counted
+READ_TYPES = frozenset(
+    {
+        *cfn.FUNCTION_TYPES,
+        cfn.LOG_GROUP,
+        cfn.SUBSCRIPTION_FILTER,
+        cfn.STATE_MACHINE,
+        cfn.IAM_ROLE,
+        cfn.DISTRIBUTION,
+        cfn.LAMBDA_VERSION,
+        *STAGE_TYPES,
+    }
+)
+#: the aws-cdk-lib L1 class of each type the engine adds (typed, so `Tags.of` and cdk-nag
+#: see them as they see the user's own resources)
+L1_CLASSES = {
+    cfn.LOG_GROUP: "aws_logs.CfnLogGroup",
+    cfn.SUBSCRIPTION_FILTER: "aws_logs.CfnSubscriptionFilter",
+    "AWS::Lambda::Permission": "aws_lambda.CfnPermission",
+    "AWS::IAM::ManagedPolicy": "aws_iam.CfnManagedPolicy",
+    "AWS::IAM::Policy": "aws_iam.CfnPolicy",
+}
+#: properties whose value is free-form JSON, written as it is
+FREE_FORM = frozenset({"PolicyDocument", "Variables", "Definition", "DefinitionSubstitutions"})
+#: aws-cdk-lib's AWS::CDK::Metadata resource, added to each stack at synthesis
+CDK_METADATA = 1
 
 
 def jsii_ref(construct: Any) -> str:
@@ -67,6 +70,7 @@ def jsii_ref(construct: Any) -> str:
 class Registry:
     """Per-app record of what was decided, so every function is instrumented exactly once."""
 
+    #: functions done (jsii refs of CfnFunctions), and stacks whose other resources were
     done: set[str] = field(default_factory=set)
     #: functions listed with `DatadogLambda.add_lambda_functions` (the L2 or CfnFunction, and
     #: the CfnFunctions found under them): theirs, whatever runs first
@@ -74,15 +78,7 @@ class Registry:
     #: (CfnFunction path, decision), in the order they were made
     entries: list[tuple[str, Decision]] = field(default_factory=list)
     #: per-function control by the jsii ref of the function (L2 or CfnFunction)
-    controls: dict[str, FunctionControl] = field(default_factory=dict)
-
-    def control_of(self, cfn: lambda_.CfnFunction, reading: Reading) -> FunctionControl | None:
-        if not self.controls:
-            return None
-        found = self.controls.get(jsii_ref(cfn))
-        if found is None and reading.id == L2_RESOURCE_ID:
-            found = self.controls.get(jsii_ref(reading.scope))
-        return found
+    controls: dict[str, Control] = field(default_factory=dict)
 
     def decisions(self) -> dict[str, Decision]:
         """Decisions by CfnFunction path."""
@@ -103,13 +99,53 @@ def registry_of(scope: IConstruct) -> Registry:
     return registry
 
 
-def _target(cfn: lambda_.CfnFunction, reading: Reading) -> IConstruct:
-    """Where notes and added resources go: the L2 function users wrote, or the CfnFunction."""
-    return reading.scope if isinstance(reading.scope, lambda_.Function) else cfn
+def secret_facts(secret: Any) -> SecretFacts | None:
+    """What the grant of an ISecret needs, read once at construction."""
+    if secret is None:
+        return None
+    full_arn = secret.secret_full_arn
+    key = secret.encryption_key
+    return SecretFacts(
+        arn=full_arn if full_arn is not None else secret.secret_arn,
+        full_arn_known=full_arn is not None,
+        kms_key_arn=key.key_arn if key is not None else None,
+    )
+
+
+def l1_value(value: Any) -> Any:
+    """A CloudFormation-shaped value as aws-cdk-lib's L1 classes take it: camelCase keys, except
+    inside intrinsic functions and free-form JSON."""
+    if isinstance(value, Mapping):
+        if len(value) == 1 and next(iter(value)).startswith(("Ref", "Fn::")):
+            return value
+        return {
+            key[:1].lower() + key[1:]: item if key in FREE_FORM else l1_value(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [l1_value(item) for item in value]
+    return value
+
+
+@dataclass
+class _Stack:
+    """One stack as read: what the plan is written through."""
+
+    stack: Stack
+    readings: dict[str, Reading]
+    nodes: dict[str, Any]
+
+    def target(self, logical_id: str) -> Any:
+        """Where notes and added resources go: the L2 construct users wrote, the L1, or the
+        stack."""
+        if logical_id == STACK or logical_id not in self.readings:
+            return self.stack
+        reading = self.readings[logical_id]
+        return reading.scope if reading.id == L2_RESOURCE_ID else self.nodes[logical_id]
 
 
 class Instrumenter:
-    """Applies one configuration to batches of CfnFunctions, a stack at a time."""
+    """Applies one configuration to the stacks under a scope."""
 
     def __init__(
         self,
@@ -119,210 +155,219 @@ class Instrumenter:
         owner_id: str,
         explicit: bool = False,
     ) -> None:
-        self._config = config
-        self._secret = secret if config.grant_secret_read_access else None
+        self.config = config
+        self._secret = secret_facts(secret) if config.grant_secret_read_access else None
         self._registry = registry
         self._owner_id = owner_id
-        #: DatadogLambda's: instruments the functions it claimed, which others leave to it
-        self._explicit = explicit
-        grants, _ = api_key_grants(config)
-        self._needs_policy = bool(grants) or self._secret is not None or config.enable_xray_tracing
-
-    def instrument_stack(
-        self,
-        stack: Stack,
-        functions: list[lambda_.CfnFunction],
-        stack_nodes: list[IConstruct],
-        edge_refs: set[str],
-    ) -> None:
-        """Instrument `functions` of `stack`; `stack_nodes` is the stack's own subtree."""
-        skip = (
-            self._registry.done if self._explicit else self._registry.done | self._registry.claimed
-        )
-        functions = [cfn for cfn in functions if jsii_ref(cfn) not in skip]
-        if not functions:
-            return
-        self._registry.done.update(jsii_ref(cfn) for cfn in functions)
-        # the stack's role ids are read only when functions will need the API key policy
-        roles = (
-            [node for node in stack_nodes if isinstance(node, iam.CfnRole)]
-            if self._needs_policy
-            else []
-        )
-        readings = read_resources(functions)
-        region = stack.region
-        region = None if Token.is_unresolved(region) else region
-        edge_ids = edge_function_logical_ids(stack, stack_nodes)
-        batch = _StackBatch(
-            stack,
-            set(logical_ids(roles)),
-            aspects_run_before(stack),
-            stack_nodes,
-        )
-        planned = []
-        for cfn, reading in zip(functions, readings):
-            is_edge = jsii_ref(cfn) in edge_refs or reading.logical_id in edge_ids
-            control = self._registry.control_of(cfn, reading)
-            facts = facts_from_properties(
-                display_path(reading.path), reading.properties, region, is_edge, control
-            )
-            decision = plan_function(facts, self._config)
-            self._registry.entries.append((reading.path, decision))
-            planned.append((cfn, reading, decision))
-        subscribe = self._check_resource_limit(stack, stack_nodes, planned, batch)
-        instrumented = [
-            (cfn, reading, decision)
-            for cfn, reading, decision in planned
-            if isinstance(decision, Plan)
-        ]
-        for cfn, reading, decision in planned:
-            if isinstance(decision, Skip):
-                batch.annotate(_target(cfn, reading), (decision.reason, *decision.notes))
-        subscriptions = self._subscribe(instrumented, batch) if subscribe else {}
-        written, overrides = [], []
-        for cfn, reading, plan in instrumented:
-            override = self._apply(cfn, reading, plan, batch, subscriptions.get(jsii_ref(cfn)))
-            if override:
-                written.append(cfn)
-                overrides.append(override)
-        add_property_overrides(written, overrides)
-        set_tags([cfn for cfn, _ in batch.tagged], [tags for _, tags in batch.tagged], TAG_PRIORITY)
-        if batch.policy_source is not None:
-            create_stack_policy(
-                stack, f"{self._owner_id}Policy", batch.policy_source, batch.role_names
-            )
-        annotate_all(batch.annotations)
-
-    @property
-    def config(self) -> DatadogConfig:
-        return self._config
+        #: DatadogLambda's: the functions it was given (L2 and CfnFunction refs), which no
+        #: other construct instruments; None for `Datadog`, which takes every other function
+        self.own: set[str] | None = set() if explicit else None
+        #: log groups given to add_forwarder_to_non_lambda_log_groups, by CfnLogGroup ref
+        self.log_groups: dict[str, Any] = {}
+        #: Stages given a first-visit aspect of this instrumenter
+        self.covered_stages: set[str] = set()
 
     @property
     def claimed(self) -> set[str]:
         """Refs of the functions (L2 or CfnFunction) listed with `add_lambda_functions`."""
         return self._registry.claimed
 
-    def instrument_state_machines(self, machines: list[Any]) -> None:
-        machines = [machine for machine in machines if jsii_ref(machine) not in self._registry.done]
-        self._registry.done.update(jsii_ref(machine) for machine in machines)
-        instrument_state_machines(machines, self._config)
+    def _is_mine(self, ref: str) -> bool:
+        if self.own is not None:
+            return ref in self.own
+        return ref not in self._registry.claimed
 
-    def instrument_api_stage(self, stage: Any, kind: str) -> None:
-        ref = jsii_ref(stage)
-        if ref not in self._registry.done:
-            self._registry.done.add(ref)
-            instrument_stage(stage, kind, self._config)
-
-    def _check_resource_limit(
-        self, stack: Stack, stack_nodes: list[IConstruct], planned: list[tuple], batch: _StackBatch
-    ) -> bool:
-        """Whether the Forwarder subscriptions fit in the stack's 500 resources.
-
-        CloudFormation refuses a stack over 500 resources, and aws-cdk-lib fails the synth
-        deep inside jsii; better to say so on the stack, in our words, and leave them out.
-        """
-        subscribing = [
-            reading.properties
-            for _, reading, decision in planned
-            if isinstance(decision, Plan) and decision.subscribe_logs
-        ]
-        per_function = 2 if self._config.create_forwarder_permissions else 1
-        added = sum(per_function + (0 if explicit_log_group(props) else 1) for props in subscribing)
-        needs_policy = any(
-            isinstance(decision, Plan) and (decision.grants or decision.xray_tracing)
-            for _, _, decision in planned
-        ) or (self._secret is not None)
-        existing = sum(1 for node in stack_nodes if isinstance(node, CfnResource))
-        # + 1 for the AWS::CDK::Metadata resource the CDK adds at synthesis
-        total = existing + added + int(needs_policy) + 1
-        if total > MAX_STACK_RESOURCES and subscribing:
-            batch.annotate(
-                stack,
-                (
-                    note(
-                        nk.STACK_TOO_MANY_RESOURCES,
-                        count=len(subscribing),
-                        added=added,
-                        total=total,
-                    ),
-                ),
-            )
-            return False
-        if total > NEAR_STACK_LIMIT:
-            batch.annotate(stack, (note(nk.STACK_NEAR_LIMIT, total=total),))
-        return True
-
-    def _subscribe(self, instrumented: list[tuple], batch: _StackBatch) -> dict[str, Subscription]:
-        """Forwarder subscriptions for the functions that want them, by function."""
-        wanted = [(cfn, reading) for cfn, reading, plan in instrumented if plan.subscribe_logs]
-        if not wanted or self._config.forwarder_arn is None:
-            return {}
-        explicit = any(explicit_log_group(reading.properties) is not None for _, reading in wanted)
-        filters = [n for n in batch.stack_nodes if isinstance(n, logs.CfnSubscriptionFilter)]
-        subscriptions = subscribe_functions(
-            batch.stack,
-            [(_target(cfn, reading), reading.properties) for cfn, reading in wanted],
-            self._config.forwarder_arn,
-            self._config.create_forwarder_permissions,
-            existing_filter_counts(filters) if explicit else {},
-        )
-        return {jsii_ref(cfn): sub for (cfn, _), sub in zip(wanted, subscriptions)}
-
-    def _apply(
+    def instrument(
         self,
-        cfn: lambda_.CfnFunction,
-        reading: Reading,
-        plan: Plan,
-        batch: _StackBatch,
-        subscription: Subscription | None,
-    ) -> dict[str, Any]:
-        """The function's `Properties` override; the stack policy and notes go to `batch`."""
-        properties = reading.properties
-        notes = plan.notes
-        if subscription is not None and subscription.note is not None:
-            notes = (*notes, subscription.note)
-        batch.annotate(_target(cfn, reading), notes)
-        logging_config = subscription.logging_config if subscription is not None else None
-        layers = [batch.layer_token(layer) for layer in plan.layers]
-        overrides = function_overrides(plan, properties, layers, batch.tags_final)
-        if plan.tags and not batch.tags_final:
-            # below `Tags.of(...)` (100), whenever the user's tags come
-            batch.tagged.append((cfn, dict(plan.tags)))
-        if logging_config is not None:
-            overrides["LoggingConfig"] = logging_config
-        if plan.grants or self._secret is not None or plan.xray_tracing:
-            if batch.policy_source is None:
-                batch.policy_source = (plan, self._secret)
-            batch.role_names.append(
-                role_name(cfn, properties, batch.role_ids, batch.stack, len(batch.role_names))
-            )
-        return overrides
+        tree: Tree,
+        indexes: Iterable[int],
+        stack_index: int,
+        edge_refs: set[str],
+        within: set[str] | None = None,
+        others: bool = True,
+    ) -> None:
+        """Instrument the stack `tree.nodes[stack_index]`, whose own nodes are `indexes`.
+
+        `edge_refs` are the functions known to be Lambda@Edge from the tree; `within` limits
+        the functions to these refs; `others` says whether state machines and API stages are
+        this instrumenter's to do (they are `Datadog`'s, once per stack).
+        """
+        stack = tree.nodes[stack_index]
+        registry = self._registry
+        mine, read, parameters, count = [], [], [], CDK_METADATA
+        for index in indexes:
+            kind = tree.types[index]
+            if kind == PARAMETER:
+                parameters.append(tree.nodes[index])
+            elif kind:
+                count += 1
+                if kind in READ_TYPES:
+                    node = tree.nodes[index]
+                    read.append(node)
+                    ref = jsii_ref(node)
+                    if (
+                        kind in cfn.FUNCTION_TYPES
+                        and ref not in registry.done
+                        and self._is_mine(ref)
+                        and (within is None or ref in within)
+                    ):
+                        mine.append(ref)
+        do_others = others and self.own is None and jsii_ref(stack) not in registry.done
+        refs = [jsii_ref(node) for node in read]
+        groups = {ref for ref in refs if ref in self.log_groups}
+        if not mine and not groups and not do_others:
+            return
+        registry.done.update(mine)
+        for ref in groups:
+            del self.log_groups[ref]
+        if do_others:
+            registry.done.add(jsii_ref(stack))
+        readings, defaults = read_stack(read, parameters)
+        wanted = set(mine)
+        self._plan_and_write(
+            stack,
+            readings,
+            read,
+            defaults,
+            count,
+            selected=frozenset(r.logical_id for r, ref in zip(readings, refs) if ref in wanted),
+            edge=frozenset(r.logical_id for r, ref in zip(readings, refs) if ref in edge_refs),
+            do_others=do_others,
+            groups=frozenset(r.logical_id for r, ref in zip(readings, refs) if ref in groups),
+        )
+
+    def _plan_and_write(
+        self,
+        stack: Stack,
+        readings: list[Reading],
+        nodes: list[Any],
+        defaults: dict[str, Any],
+        count: int,
+        selected: frozenset[str],
+        edge: frozenset[str],
+        do_others: bool,
+        groups: frozenset[str],
+    ) -> None:
+        region = stack.region
+        read = _Stack(
+            stack,
+            {r.logical_id: r for r in readings},
+            {r.logical_id: node for r, node in zip(readings, nodes)},
+        )
+        controls = {}
+        for reading in readings:
+            control = self._control_of(read.nodes[reading.logical_id], reading)
+            if control is not None:
+                controls[reading.logical_id] = control
+        plan = plan_stack(
+            StackInput(
+                resources={r.logical_id: r.resource for r in readings},
+                region=None if Token.is_unresolved(region) else region,
+                parameter_defaults=defaults,
+                paths={r.logical_id: display_path(r.path) for r in readings},
+                resource_count=count,
+                controls=controls,
+                edge_functions=edge,
+                secret=self._secret,
+                prefix=f"{self._owner_id}",
+                functions=selected,
+                others=do_others,
+                log_groups=groups,
+            ),
+            self.config,
+        )
+        for logical_id, decision in plan.decisions.items():
+            self._registry.entries.append((read.readings[logical_id].path, decision))
+        _write(read, plan)
+        annotate_all([(read.target(where), note) for where, note in plan.notes])
+
+    def _control_of(self, node: Any, reading: Reading) -> Control | None:
+        controls = self._registry.controls
+        if not controls:
+            return None
+        found = controls.get(jsii_ref(node))
+        if found is None and reading.id == L2_RESOURCE_ID:
+            found = controls.get(jsii_ref(reading.scope))
+        return found
 
 
-@dataclass
-class _StackBatch:
-    """What is made once per stack while its functions are instrumented."""
+def _write(read: _Stack, plan: StackPlan) -> None:
+    functions = [read.nodes[change.logical_id] for change in plan.functions]
+    others = [read.nodes[change.logical_id] for change in plan.changes]
+    if not (plan.resources or functions or others or plan.mappings):
+        return
+    write_stack(
+        read.stack,
+        [read.target(resource.owner) for resource in plan.resources],
+        {
+            "mappings": dict(plan.mappings),
+            "resources": [_spec(resource) for resource in plan.resources],
+            "functions": [_function_change(read, change) for change in plan.functions],
+            "others": [
+                {
+                    "props": l1_value(dict(change.properties)),
+                    "tags": dict(change.tags),
+                    "dependsOn": list(change.depends_on),
+                }
+                for change in plan.changes
+            ],
+        },
+        functions,
+        others,
+        TAG_PRIORITY,
+    )
 
-    stack: Stack
-    #: logical ids of the IAM roles defined in this stack
-    role_ids: set[str]
-    #: whether every mutating aspect (Tags) has run, so resolved tags are final
-    tags_final: bool
-    #: the stack's own constructs (nested stacks' excluded)
-    stack_nodes: list[IConstruct]
-    layers: dict[str, str] = field(default_factory=dict)
-    #: the plan and ISecret the stack's IAM policy is written from (the same for all)
-    policy_source: tuple[Plan, Any] | None = None
-    role_names: list[Any] = field(default_factory=list)
-    #: notes for the stack's constructs, written as Annotations in one call at the end
-    annotations: list[tuple[IConstruct, Note]] = field(default_factory=list)
-    #: tags to set through TagManagers (when Tags aspects may still come), in one call
-    tagged: list[tuple[lambda_.CfnFunction, dict[str, str]]] = field(default_factory=list)
 
-    def annotate(self, construct: IConstruct, notes: tuple[Note, ...]) -> None:
-        self.annotations.extend((construct, note) for note in notes)
+def _spec(resource: NewResource) -> dict[str, Any]:
+    construct_id = resource.logical_id
+    if resource.owner and construct_id.startswith(resource.owner):
+        construct_id = construct_id[len(resource.owner) :]
+    l1 = L1_CLASSES.get(resource.type)
+    spec: dict[str, Any] = {
+        "id": construct_id,
+        "logicalId": resource.logical_id,
+        "type": resource.type,
+        "l1": l1,
+        "props": (
+            {key[:1].lower() + key[1:]: value for key, value in resource.properties.items()}
+            if l1
+            else dict(resource.properties)
+        ),
+        "retain": resource.retain,
+        "dependsOn": list(resource.depends_on),
+    }
+    if resource.acknowledgments:
+        spec["metadata"] = {"cdk_nag": nag_metadata(resource.acknowledgments)}
+        spec["acknowledge"] = [
+            {"id": f"AwsSolutions::{ack.rule}[{ack.applies_to}]", "reason": ack.reason}
+            for ack in resource.acknowledgments
+        ]
+    return spec
 
-    def layer_token(self, layer: Any) -> str:
-        if layer.arn not in self.layers:
-            self.layers[layer.arn] = render_layer(self.stack, layer)
-        return self.layers[layer.arn]
+
+def _function_change(read: _Stack, change: Any) -> dict[str, Any]:
+    plan = change.plan
+    own = cfn.properties_of(read.readings[change.logical_id].resource).get("Layers")
+    overrides: dict[str, Any] = {}
+    if plan.handler is not None:
+        overrides["Handler"] = plan.handler
+    if plan.xray_tracing:
+        overrides["TracingConfig.Mode"] = "Active"
+    if change.log_group is not None:
+        overrides["LoggingConfig.LogGroup"] = change.log_group
+    return {
+        # a clear-text API key goes in the template only: through the L2's environment it
+        # would also be recorded in cdk.out's tree.json
+        "environment": {k: v for k, v in plan.environment.items() if k not in SECRET_VARIABLES},
+        "overrides": {
+            **{
+                f"Environment.Variables.{k}": v
+                for k, v in plan.environment.items()
+                if k in SECRET_VARIABLES
+            },
+            **overrides,
+        },
+        "layers": list(change.layers),
+        "layersOverride": [*(own if isinstance(own, list) else []), *change.layers],
+        "tags": dict(plan.tags),
+    }

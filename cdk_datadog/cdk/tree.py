@@ -24,12 +24,18 @@ def display_path(path: str) -> str:
     return path[: -len(suffix)] if path.endswith(suffix) else path
 
 
+#: `types` entry of a CfnParameter
+PARAMETER = "::Parameter"
+
+
 @dataclass(frozen=True)
 class Tree:
-    """`nodes[0]` is the scope; `parents[i]` is the index of the parent of `nodes[i]`."""
+    """`nodes[0]` is the scope; `parents[i]` is the index of the parent of `nodes[i]`, and
+    `types[i]` its CloudFormation resource type ("" when it renders no resource)."""
 
     nodes: list[Any]
     parents: list[int]
+    types: list[str]
 
     def owners(self, is_owner: Callable[[Any], bool], root_owns: bool = False) -> list[int]:
         """For each node, the index of its nearest ancestor-or-self that `is_owner` (-1 for
@@ -47,5 +53,4 @@ class Tree:
 
 def read(scope: IConstruct) -> Tree:
     """The tree under `scope`, in one call into Node."""
-    nodes, parents = read_tree(scope)
-    return Tree(nodes, parents)
+    return Tree(*read_tree(scope))

@@ -19,7 +19,10 @@ DEPLOY_TIME_FUNCTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("AwsCustomResource provider", r"AWS679f53fac002430cb0da5b7982bd2287"),
         ("LogRetention provider", r"LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a"),
         ("BucketDeployment handler", r"CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C"),
-        ("bucket notifications handler", r"BucketNotificationsHandler050a0587b7544547bf325f094a3db834"),
+        (
+            "bucket notifications handler",
+            r"BucketNotificationsHandler050a0587b7544547bf325f094a3db834",
+        ),
         ("custom resource provider", r"Custom(?:::)?[A-Za-z0-9]+CustomResourceProvider"),
         (
             "custom_resources.Provider framework function",

@@ -67,9 +67,7 @@ class Subscriptions:
         group = cfn.function_log_group(logical_id, properties, self.groups)
         if group is None:
             group_id = f"{logical_id}{LOG_GROUP_SUFFIX}"
-            self.resources.append(
-                NewResource(group_id, logical_id, cfn.LOG_GROUP, {}, retain=True)
-            )
+            self.resources.append(NewResource(group_id, logical_id, cfn.LOG_GROUP, {}, retain=True))
             group = cfn.LogGroup(f"id:{group_id}", {"Ref": group_id})
             self.function_log_groups[logical_id] = {"Ref": group_id}
             self.notes.append((logical_id, note(nk.LOGS_GROUP_ADDED, log_group=group_id)))

@@ -82,6 +82,9 @@ class StackInput:
     functions: frozenset[str] | None = None
     #: whether to instrument the stack's state machines and API stages here
     others: bool = True
+    #: log groups (logical ids) to subscribe to the Forwarder besides functions' (the CDK's
+    #: `add_forwarder_to_non_lambda_log_groups`)
+    log_groups: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,7 @@ def _metadata_settings(logical_id: str, resource: Mapping[str, Any]) -> Control 
             continue
         name = canonical_name(key)
         if name is None:
-            raise OptionError(
-                f"Metadata.Datadog.{key}", f"function {logical_id}: unknown option"
-            )
+            raise OptionError(f"Metadata.Datadog.{key}", f"function {logical_id}: unknown option")
         options[name] = value
     if not options:
         return None
@@ -192,6 +193,9 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
         for logical_id, resource, plan in planned:
             if plan.subscribe_logs:
                 subscriptions.subscribe_function(logical_id, cfn.properties_of(resource))
+        for logical_id in sorted(stack.log_groups):
+            group = cfn.LogGroup(f"id:{logical_id}", {"Ref": logical_id})
+            subscriptions.subscribe(logical_id, group)
     machines_plan = None
     if stack.others:
         if config.instruments_step_functions:
@@ -323,9 +327,7 @@ def _api_key_policy(
     if not roles:
         return None, notes
     acknowledgments = (
-        (Acknowledgment("AwsSolutions-IAM5", "Resource::*", XRAY_WILDCARD_REASON),)
-        if xray
-        else ()
+        (Acknowledgment("AwsSolutions-IAM5", "Resource::*", XRAY_WILDCARD_REASON),) if xray else ()
     )
     policy = NewResource(
         f"{stack.prefix}Policy",

@@ -96,8 +96,10 @@ def task_input_to_merge_traces(task_input: dict[str, Any] | None = None) -> dict
 
 def _logging_key(resource: Mapping[str, Any]) -> str:
     """`LoggingConfiguration` on AWS::StepFunctions::StateMachine, `Logging` in SAM."""
-    return "Logging" if cfn.type_of(resource) == cfn.SERVERLESS_STATE_MACHINE else (
-        "LoggingConfiguration"
+    return (
+        "Logging"
+        if cfn.type_of(resource) == cfn.SERVERLESS_STATE_MACHINE
+        else ("LoggingConfiguration")
     )
 
 
@@ -193,7 +195,5 @@ def log_delivery_policy(policy_id: str, owner: str, role: Any) -> NewResource:
             },
             "Roles": [role],
         },
-        acknowledgments=(
-            Acknowledgment("AwsSolutions-IAM5", "Resource::*", LOG_DELIVERY_REASON),
-        ),
+        acknowledgments=(Acknowledgment("AwsSolutions-IAM5", "Resource::*", LOG_DELIVERY_REASON),),
     )

@@ -12,9 +12,9 @@ from typing import Any
 
 from cdk_datadog.engine import envvars as ev
 from cdk_datadog.engine.catalog import load_catalog
+from cdk_datadog.engine.cfn import FUNCTION_TYPES
 from cdk_datadog.engine.handler import EXEC_WRAPPER_FAMILIES, datadog_handlers
 from cdk_datadog.engine.layers import layer_name_of
-from cdk_datadog.engine.cfn import FUNCTION_TYPES
 from cdk_datadog.templates.sam import SERVERLESS_FUNCTION, function_globals, merge_globals
 
 SECRET_MASK = "****"

@@ -18,7 +18,7 @@ from cdk_datadog.cdk import batch
 from cdk_datadog.cdk.instrument import jsii_ref
 from cdk_datadog.cdk.tree import read as read_tree
 from cdk_datadog.engine import notes as nk
-from cdk_datadog.engine.planner import note
+from cdk_datadog.engine.notes import note
 from tests.support.cdk_apps import python_function
 from tests.support.cfn_lint import lint_errors
 
@@ -40,32 +40,51 @@ def test_a_missing_helper_is_a_clear_error_naming_bin_setup(monkeypatch):
     monkeypatch.setattr(batch, "TARBALL", "cdk-datadog-batch@0.0.0-missing.jsii.tgz")
 
     with pytest.raises(batch.NodeHelperMissing, match="run bin/setup"):
-        batch.read_resources([object()])
+        batch.read_stack([object()])
 
 
-def test_read_resources_gives_what_aws_cdk_lib_resolves_one_function_at_a_time():
+def test_read_stack_gives_each_resource_as_the_synthesized_template_renders_it():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
     first = python_function(stack, "First", environment={"KEY": "value"})
+    first.node.default_child.add_property_override("MemorySize", 256)
     second = python_function(cdk.NestedStack(stack, "Nested"), "Second")
+    runtime = cdk.CfnParameter(stack, "Runtime", default="python3.13")
     cfns = [first.node.default_child, second.node.default_child]
 
-    readings = batch.read_resources(cfns)
+    readings, defaults = batch.read_stack(cfns, [runtime])
 
     for cfn, reading in zip(cfns, readings):
         own_stack = cdk.Stack.of(cfn)
-        assert reading.properties == own_stack.resolve(cfn._cfn_properties)
+        rendered = Template.from_stack(own_stack).to_json()["Resources"][reading.logical_id]
+        assert reading.resource["Type"] == rendered["Type"] == "AWS::Lambda::Function"
+        assert reading.resource["Properties"] == rendered["Properties"]
         assert reading.logical_id == own_stack.get_logical_id(cfn)
         assert reading.path == cfn.node.path
         assert reading.id == "Resource"
         assert jsii_ref(reading.scope) == jsii_ref(cfn.node.scope)
-    assert readings[0].properties["environment"] == {"variables": {"KEY": "value"}}
-    assert batch.logical_ids(cfns) == [reading.logical_id for reading in readings]
+    assert readings[0].resource["Properties"]["MemorySize"] == 256  # overrides included
+    assert defaults == {"Runtime": "python3.13"}
 
 
-def test_read_tree_lists_every_construct_in_pre_order_with_its_parent():
+def test_read_stack_sees_the_tags_tag_aspects_will_add():
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    function = python_function(stack, "Fn")
+    cdk.Tags.of(stack).add("team", "payments")
+    cdk.Tags.of(function).add("dd:instrument", "false")
+    cdk.Tags.of(stack).add("skipped", "yes", exclude_resource_types=["AWS::Lambda::Function"])
+
+    (reading,), _ = batch.read_stack([function.node.default_child])
+
+    tags = {tag["Key"]: tag["Value"] for tag in reading.resource["Properties"]["Tags"]}
+    assert tags == {"team": "payments", "dd:instrument": "false"}
+
+
+def test_read_tree_lists_every_construct_in_pre_order_with_its_parent_and_type():
     app = cdk.App()
     stage = cdk.Stage(app, "Stage")
-    python_function(cdk.Stack(stage, "S", env=ENV), "Fn")
+    stack = cdk.Stack(stage, "S", env=ENV)
+    python_function(stack, "Fn")
+    cdk.CfnParameter(stack, "P")
 
     tree = read_tree(app)
 
@@ -74,6 +93,11 @@ def test_read_tree_lists_every_construct_in_pre_order_with_its_parent():
     for index, (node, parent) in list(enumerate(zip(tree.nodes, tree.parents)))[1:]:
         assert 0 <= parent < index
         assert jsii_ref(tree.nodes[parent]) == jsii_ref(node.node.scope)
+    types = dict(zip((node.node.path for node in tree.nodes), tree.types))
+    assert types["Stage/S/Fn/Resource"] == "AWS::Lambda::Function"
+    assert types["Stage/S/Fn/ServiceRole/Resource"] == "AWS::IAM::Role"
+    assert types["Stage/S/P"] == "::Parameter"
+    assert types["Stage/S/Fn"] == ""
 
 
 def test_instances_of_finds_what_find_all_filtered_by_class_finds():
@@ -91,107 +115,102 @@ def test_instances_of_finds_what_find_all_filtered_by_class_finds():
         batch.instances_of(app, "aws_lambda.Nothing")
 
 
-def test_property_overrides_merge_into_each_resource_and_a_count_mismatch_is_refused():
-    stack = cdk.Stack(cdk.App(), "S", env=ENV)
-    cfns = [python_function(stack, f"Fn{i}").node.default_child for i in range(2)]
-
-    batch.add_property_overrides(cfns, [{"Handler": "a.b"}, {"MemorySize": 256}])
-
-    template = Template.from_stack(stack)
-    template.has_resource_properties("AWS::Lambda::Function", {"Handler": "a.b"})
-    template.has_resource_properties(
-        "AWS::Lambda::Function", {"Handler": "app.handler", "MemorySize": 256}
-    )
-    with pytest.raises(RuntimeError, match="2 resources but 1 overrides"):
-        batch.add_property_overrides(cfns, [{"Handler": "a.b"}])
+def _write(stack, owners, plan, functions=(), others=()):
+    full = {"mappings": {}, "resources": [], "functions": [], "others": [], **plan}
+    batch.write_stack(stack, owners, full, list(functions), list(others), 50)
 
 
-def test_created_resources_are_typed_l1s_reached_by_the_users_tags_with_refs_and_dependencies():
+def _group_spec(**extra):
+    return {
+        "id": "Group",
+        "logicalId": "FnDatadogLogGroup",
+        "type": "AWS::Logs::LogGroup",
+        "l1": "aws_logs.CfnLogGroup",
+        "props": {},
+        "retain": True,
+        **extra,
+    }
+
+
+def test_added_resources_are_typed_l1s_with_the_plans_logical_ids_reached_by_the_users_tags():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
     function = python_function(stack, "Fn")
-    (group,) = batch.create_resources(
-        [
-            batch.ResourceSpec(
-                function, "Group", "aws_logs.CfnLogGroup", {}, retain=True, attributes=("Arn",)
-            )
-        ]
-    )
-    group_id = stack.resolve(group.ref)["Ref"]
-    batch.create_resources(
-        [
-            batch.ResourceSpec(
-                function,
-                "Permission",
-                "aws_lambda.CfnPermission",
-                {
-                    "action": "lambda:InvokeFunction",
-                    "functionName": FORWARDER,
-                    "principal": "logs.amazonaws.com",
-                    "sourceArn": {"Fn::GetAtt": [group_id, "Arn"]},
-                },
-            ),
-            batch.ResourceSpec(
-                function,
-                "Filter",
-                "aws_logs.CfnSubscriptionFilter",
-                {
-                    "destinationArn": FORWARDER,
-                    "filterPattern": "",
-                    "logGroupName": {"Ref": group_id},
-                },
-                depends_on=(0,),
-            ),
-        ]
-    )
+    permission = {
+        "id": "Permission",
+        "logicalId": "FnDatadogForwarderPermission",
+        "type": "AWS::Lambda::Permission",
+        "l1": "aws_lambda.CfnPermission",
+        "props": {
+            "action": "lambda:InvokeFunction",
+            "functionName": FORWARDER,
+            "principal": "logs.amazonaws.com",
+            "sourceArn": {"Fn::GetAtt": ["FnDatadogLogGroup", "Arn"]},
+        },
+    }
+    subscription = {
+        "id": "Subscription",
+        "logicalId": "FnDatadogSubscription",
+        "type": "AWS::Logs::SubscriptionFilter",
+        "l1": "aws_logs.CfnSubscriptionFilter",
+        "props": {
+            "destinationArn": FORWARDER,
+            "filterPattern": "",
+            "logGroupName": {"Ref": "FnDatadogLogGroup"},
+        },
+        "dependsOn": ["FnDatadogForwarderPermission"],
+        "metadata": {"cdk_nag": {"rules_to_suppress": []}},
+    }
+    _write(stack, [function] * 3, {"resources": [_group_spec(), permission, subscription]})
     cdk.Tags.of(stack).add("team", "payments")
 
     template = Template.from_stack(stack)
     assert isinstance(function.node.find_child("Group"), logs.CfnLogGroup)
-    template.has_resource(
-        "AWS::Logs::LogGroup",
-        {
-            "DeletionPolicy": "Retain",
-            "UpdateReplacePolicy": "Retain",
-            "Properties": {"Tags": [{"Key": "team", "Value": "payments"}]},
-        },
-    )
-    template.has_resource(
-        "AWS::Logs::SubscriptionFilter",
-        {
-            "DependsOn": [Match.string_like_regexp("FnPermission")],
-            "Properties": Match.object_like({"LogGroupName": {"Ref": group_id}}),
-        },
-    )
-    template.has_resource_properties(
-        "AWS::Lambda::Permission", {"SourceArn": {"Fn::GetAtt": [group_id, "Arn"]}}
-    )
-    assert stack.resolve(group.attributes["Arn"]) == {"Fn::GetAtt": [group_id, "Arn"]}
+    resources = template.to_json()["Resources"]
+    assert resources["FnDatadogLogGroup"]["DeletionPolicy"] == "Retain"
+    assert resources["FnDatadogLogGroup"]["Properties"]["Tags"] == [
+        {"Key": "team", "Value": "payments"}
+    ]
+    assert resources["FnDatadogSubscription"]["DependsOn"] == ["FnDatadogForwarderPermission"]
+    assert resources["FnDatadogSubscription"]["Metadata"]["cdk_nag"] == {"rules_to_suppress": []}
     assert lint_errors(template.to_json()) == []
 
 
-def test_an_unknown_l1_class_or_a_later_dependency_is_refused():
+def test_an_unknown_l1_class_a_missing_dependency_or_a_count_mismatch_is_refused():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
 
     with pytest.raises(RuntimeError, match=r"no class aws_logs\.CfnNothing"):
-        batch.create_resources([batch.ResourceSpec(stack, "X", "aws_logs.CfnNothing", {})])
-    with pytest.raises(RuntimeError, match="dependsOn 1 is not an earlier resource"):
-        batch.create_resources(
-            [batch.ResourceSpec(stack, "Y", "aws_logs.CfnLogGroup", {}, depends_on=(1,))]
-        )
+        _write(stack, [stack], {"resources": [_group_spec(l1="aws_logs.CfnNothing")]})
+    with pytest.raises(RuntimeError, match="dependsOn Later is not a resource added before it"):
+        _write(stack, [stack], {"resources": [_group_spec(id="G2", dependsOn=["Later"])]})
+    with pytest.raises(RuntimeError, match="2 owners but 1 resources"):
+        _write(stack, [stack, stack], {"resources": [_group_spec(id="G3")]})
 
 
-def test_tags_set_below_the_users_priority_lose_to_the_users_tags():
+def test_function_changes_yield_to_what_the_users_aspects_set_later():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
-    cfns = [python_function(stack, f"Fn{i}").node.default_child for i in range(2)]
-    cdk.Tags.of(cfns[0]).add("service", "from-user")
+    functions = [python_function(stack, f"Fn{i}") for i in range(2)]
+    cfns = [function.node.default_child for function in functions]
+    change = {
+        "environment": {"DD_SERVICE": "ours", "DD_ENV": "prod"},
+        "layers": ["arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python312:128"],
+        "layersOverride": ["arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python312:128"],
+        "overrides": {"Handler": "datadog_lambda.handler.handler"},
+        "tags": {"service": "ours", "team": "a"},
+    }
 
-    batch.set_tags(cfns, [{"service": "ours", "team": "a"}, {"service": "ours"}], 50)
+    _write(stack, [], {"functions": [change, change]}, functions=cfns)
+    functions[0].add_environment("DD_SERVICE", "from-user")  # as a user's aspect would
+    cdk.Tags.of(functions[0]).add("service", "from-user")
 
-    tags = [
-        {tag["Key"]: tag["Value"] for tag in resource["Properties"]["Tags"]}
+    rendered = [
+        resource["Properties"]
         for resource in Template.from_stack(stack).find_resources("AWS::Lambda::Function").values()
     ]
-    assert tags == [{"service": "from-user", "team": "a"}, {"service": "ours"}]
+    assert [p["Environment"]["Variables"]["DD_SERVICE"] for p in rendered] == ["from-user", "ours"]
+    assert all(p["Handler"] == "datadog_lambda.handler.handler" for p in rendered)
+    assert all(len(p["Layers"]) == 1 for p in rendered)
+    tags = [{tag["Key"]: tag["Value"] for tag in p["Tags"]} for p in rendered]
+    assert tags == [{"service": "from-user", "team": "a"}, {"service": "ours", "team": "a"}]
 
 
 def test_annotations_keep_their_level_and_id():

@@ -86,7 +86,7 @@ def test_a_log_group_with_two_filters_already_gets_no_third_and_a_warning():
             stack,
             f"Existing{index}",
             log_group_name=group.log_group_name,
-            destination_arn=FORWARDER,
+            destination_arn=f"{FORWARDER}-other-{index}",
             filter_pattern="",
         )
     Datadog(stack, "Datadog", forwarder_arn=FORWARDER, source_code_integration=False)
@@ -97,6 +97,23 @@ def test_a_log_group_with_two_filters_already_gets_no_third_and_a_warning():
         "/S/Fn", Match.string_like_regexp("2 subscription filters")
     )
     assert len(warnings) == 1
+
+
+def test_a_log_group_already_subscribed_to_the_forwarder_gets_no_second_filter():
+    stack = _stack()
+    group = logs.LogGroup(stack, "Group")
+    logs.CfnSubscriptionFilter(
+        stack,
+        "FromAnotherTool",
+        log_group_name=group.log_group_name,
+        destination_arn=FORWARDER,
+        filter_pattern="",
+    )
+    Datadog(stack, "Datadog", forwarder_arn=FORWARDER, source_code_integration=False)
+    python_function(stack, log_group=group)
+
+    Template.from_stack(stack).resource_count_is("AWS::Logs::SubscriptionFilter", 1)
+    assert not Annotations.from_stack(stack).find_warning("*", Match.any_value())
 
 
 def test_with_the_extension_no_subscription_is_added_and_an_info_says_why():

@@ -18,6 +18,7 @@ from cdk_datadog.cdk.tree import Tree
 TREE = Tree(
     nodes=["app", "stage", "stack", "function", "stack", "stack", "function", "function"],
     parents=[-1, 0, 1, 2, 0, 4, 5, 4],
+    types=[""] * 8,
 )
 
 
@@ -30,7 +31,7 @@ def test_constructs_inside_a_stage_are_known_as_such():
 
 
 def test_the_scope_owns_its_subtree_only_when_asked():
-    stack_tree = Tree(nodes=["stack", "function"], parents=[-1, 0])
+    stack_tree = Tree(nodes=["stack", "function"], parents=[-1, 0], types=["", ""])
 
     assert stack_tree.owners(lambda node: node == "stack") == [-1, -1]
     assert stack_tree.owners(lambda node: node == "stack", root_owns=True) == [0, 0]

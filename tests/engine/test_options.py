@@ -15,6 +15,7 @@ OURS = {
     "subscribe_to_access_logs",
     "subscribe_to_execution_logs",
     "step_functions",
+    "instrument_deploy_time_functions",
 }
 
 

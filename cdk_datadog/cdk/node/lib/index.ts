@@ -55,23 +55,103 @@ function asTokens(lib: any, value: any): any {
   return value;
 }
 
+/** Whether an aws-cdk-lib tag aspect (`Tag`, `RemoveTag`) reaches a resource of this type. */
+function tagReaches(aspect: any, resourceType: string): boolean {
+  const props = aspect.props ?? {};
+  const include: string[] = props.includeResourceTypes ?? [];
+  const exclude: string[] = props.excludeResourceTypes ?? [];
+  return (include.length === 0 || include.includes(resourceType)) && !exclude.includes(resourceType);
+}
+
+/**
+ * The tags `Tags.of(...)` will give a resource once its aspects run: they have not run yet
+ * when cdk-datadog reads the stack, at the first visit of the aspects.
+ */
+function pendingTags(lib: any, resource: any): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const scope of resource.node.scopes) {
+    for (const aspect of lib.Aspects.of(scope).all) {
+      if (aspect instanceof lib.Tag && tagReaches(aspect, resource.cfnResourceType)) {
+        tags[aspect.key] = aspect.value;
+      } else if (aspect instanceof lib.RemoveTag && tagReaches(aspect, resource.cfnResourceType)) {
+        delete tags[aspect.key];
+      }
+    }
+  }
+  return tags;
+}
+
+/** The resource's tags with the pending ones applied, as CloudFormation's Key/Value list. */
+function withPendingTags(rendered: any, pending: Record<string, string>): any {
+  if (Object.keys(pending).length === 0) {
+    return rendered;
+  }
+  const properties = { ...(rendered.Properties ?? {}) };
+  const existing = Array.isArray(properties.Tags) ? properties.Tags : [];
+  const byKey = new Map<string, any>(existing.map((tag: any) => [tag?.Key, tag]));
+  for (const [key, value] of Object.entries(pending)) {
+    byKey.set(key, { Key: key, Value: value });
+  }
+  properties.Tags = [...byKey.values()];
+  return { ...rendered, Properties: properties };
+}
+
+/** A short, stable hash of a text, for construct ids. */
+function hashOf(text: string): string {
+  let hash = 5381;
+  for (let i = 0; i < text.length; i++) {
+    hash = ((hash * 33) ^ text.charCodeAt(i)) >>> 0;
+  }
+  return hash.toString(16).toUpperCase().padStart(8, '0');
+}
+
+/** The layer version at `arn` (a string or an intrinsic), imported once per stack. */
+function importedLayer(lib: any, stack: any, arn: any): any {
+  const id = `DatadogLayer${hashOf(JSON.stringify(arn))}`;
+  return (
+    stack.node.tryFindChild(id) ??
+    lib.aws_lambda.LayerVersion.fromLayerVersionArn(stack, id, asTokens(lib, arn))
+  );
+}
+
+/** An aspect that calls `delegate.visit` once, on the first node it visits. */
+class FirstVisit {
+  private done = false;
+  public constructor(private readonly delegate: any) {}
+  public visit(node: any): void {
+    if (!this.done) {
+      this.done = true;
+      this.delegate.visit(node);
+    }
+  }
+}
+
 /**
  * Batched reads and writes of L1 constructs for cdk-datadog.
  */
 export class Batch {
   /**
-   * Every construct under `scope`, itself first, in pre-order, with where each one hangs.
+   * Every construct under `scope`, itself first, in pre-order, with where each one hangs and
+   * what CloudFormation type it renders to.
    *
-   * @returns `nodes`, and `parents`: a JSON array of the index in `nodes` of each one's
-   *   parent (-1 for `scope`)
+   * @returns `nodes`; `parents`: a JSON array of the index in `nodes` of each one's parent
+   *   (-1 for `scope`); `types`: a JSON array of each one's CloudFormation resource type, or
+   *   `::Parameter` for a CfnParameter, or "" for anything else
    */
   public static tree(scope: any): any {
+    const lib = cdk();
     const nodes: any[] = scope.node.findAll();
     const indexes = new Map<any, number>();
     nodes.forEach((node: any, index: number) => indexes.set(node, index));
     const parents = nodes.map((node: any) => indexes.get(node.node.scope) ?? -1);
     parents[0] = -1;
-    return { nodes, parents: JSON.stringify(parents) };
+    const types = nodes.map((node: any) => {
+      if (lib.CfnResource.isCfnResource(node)) {
+        return node.cfnResourceType;
+      }
+      return node instanceof lib.CfnParameter ? '::Parameter' : '';
+    });
+    return { nodes, parents: JSON.stringify(parents), types: JSON.stringify(types) };
   }
 
   /**
@@ -87,124 +167,164 @@ export class Batch {
   }
 
   /**
-   * What the shell needs to know of each L1 resource, in one call.
+   * Resources and parameters of a stack as CloudFormation renders them, in one call.
    *
-   * Plain data crosses as one JSON string: jsii's Python side converts every value of a
-   * structure one by one, which cost more than the reading itself.
+   * Each resource is read as its template entry (`Type`, `Properties` with overrides and
+   * tags, `Metadata`, `DependsOn`), resolved in its own stack, with the tags of `Tags.of(...)`
+   * aspects that have not run yet. Plain data crosses as one JSON string: jsii's Python side
+   * converts every value of a structure one by one, which cost more than the reading itself.
    *
    * @param resources CfnResource constructs
-   * @returns `json`: per resource, `properties` resolved in its own stack, `logicalId`, `path`
-   *   and `id`; `scopes`: per resource, its parent construct
+   * @param parameters CfnParameter constructs
+   * @returns `json`: `resources`, per resource its `logicalId`, `resource`, `path` and `id`;
+   *   `parameters`, per parameter its `logicalId` and resolved `default`; `scopes`: per
+   *   resource, its parent construct
    */
-  public static readResources(resources: any[]): any {
-    const { Stack } = cdk();
+  public static readStack(resources: any[], parameters: any[]): any {
+    const lib = cdk();
     const readings = resources.map((resource: any) => {
-      const stack = Stack.of(resource);
+      const stack = lib.Stack.of(resource);
+      const rendered = stack.resolve(resource._toCloudFormation());
+      const logicalId = Object.keys(rendered.Resources)[0];
       return {
-        properties: stack.resolve(resource.cfnProperties),
-        logicalId: stack.resolve(resource.logicalId),
+        logicalId,
+        resource: withPendingTags(rendered.Resources[logicalId], pendingTags(lib, resource)),
         path: resource.node.path,
         id: resource.node.id,
       };
     });
+    const defaults = parameters.map((parameter: any) => ({
+      logicalId: lib.Stack.of(parameter).resolve(parameter.logicalId),
+      default: lib.Stack.of(parameter).resolve(parameter.default),
+    }));
     return {
-      json: JSON.stringify(readings),
+      json: JSON.stringify({ resources: readings, parameters: defaults }),
       scopes: resources.map((resource: any) => resource.node.scope),
     };
   }
 
   /**
-   * The logical id of each CloudFormation element, resolved in its own stack.
+   * Writes a stack's plan in one call: the resources to add, then the changes to its
+   * functions and to its other resources (state machines).
    *
-   * @param elements CfnElement constructs
+   * @param stack the stack
+   * @param owners per resource to add, the construct it hangs from
+   * @param planJson a JSON object: `mappings` (name to CloudFormation mapping, created once per
+   *   stack); `resources`, per resource to add: `id` (construct id), `logicalId`, `l1` (the
+   *   class as `aws_logs.CfnLogGroup`), `props` (as the class takes them; intrinsic functions
+   *   as plain objects), and optionally `retain`, `dependsOn` (logical ids of resources added
+   *   before it), `metadata` (key to value) and `acknowledge` (validation findings, `id` and
+   *   `reason`); `functions`, per function: `environment` (variables to add), `layers` (layer
+   *   ARNs to add) with `layersOverride` (the whole list, for a function without an L2),
+   *   `overrides` (property path to value) and `tags`; `others`, per other resource: `props` (L1 property
+   *   to value), `tags` and `dependsOn`
+   * @param functions the functions' L1 resources, in the order of `functions`
+   * @param others the other L1 resources, in the order of `others`
+   * @param priority the priority of the tags set here
    */
-  public static logicalIds(elements: any[]): string[] {
-    const { Stack } = cdk();
-    return elements.map((element: any) => Stack.of(element).resolve(element.logicalId));
-  }
-
-  /**
-   * `addOverride('Properties', override)` on each resource; CloudFormation rendering merges
-   * it into the resource's own properties.
-   *
-   * @param resources CfnResource constructs
-   * @param overridesJson a JSON array of one object per resource (tokens as their strings)
-   */
-  public static addPropertyOverrides(resources: any[], overridesJson: string): void {
-    const overrides = JSON.parse(overridesJson);
-    if (!Array.isArray(overrides)) {
-      throw new Error('the overrides are not a JSON array');
-    }
-    if (resources.length !== overrides.length) {
-      throw new Error(`${resources.length} resources but ${overrides.length} overrides`);
-    }
-    resources.forEach((resource: any, index: number) => {
-      resource.addOverride('Properties', overrides[index]);
-    });
-  }
-
-  /**
-   * New L1 resources, in order.
-   *
-   * Typed L1 classes rather than a plain CfnResource, so that they are taggable like the
-   * user's own resources (`Tags.of(stack)` reaches them).
-   *
-   * @param scopes per resource, the construct it hangs from
-   * @param specsJson a JSON array, per resource: `id`, `l1` (the class as
-   *   `aws_logs.CfnLogGroup`), `props` (camelCase, as the class takes them; an intrinsic
-   *   function may be written as a plain object, such as `{Ref: id}`), and optionally
-   *   `retain` (kept on stack deletion and replacement), `dependsOn` (indexes of earlier
-   *   resources) and `attributes` (names whose `Fn::GetAtt` tokens to return)
-   * @returns a JSON array, per resource: `ref` (its `Ref` token) and `attributes` (name to
-   *   token)
-   */
-  public static createResources(scopes: any[], specsJson: string): string {
+  public static writeStack(
+    stack: any,
+    owners: any[],
+    planJson: string,
+    functions: any[],
+    others: any[],
+    priority: number,
+  ): void {
     const lib = cdk();
-    const specs = JSON.parse(specsJson);
-    if (!Array.isArray(specs) || specs.length !== scopes.length) {
-      throw new Error(`${scopes.length} scopes but not as many resource specs`);
+    const plan = JSON.parse(planJson);
+    const specs: any[] = plan.resources ?? [];
+    if (specs.length !== owners.length) {
+      throw new Error(`${owners.length} owners but ${specs.length} resources`);
     }
-    const created: any[] = [];
-    const tokens = specs.map((spec: any, position: number) => {
-      const L1 = awsCdkLibClass(lib, spec.l1);
-      const resource = new L1(scopes[position], spec.id, asTokens(lib, spec.props));
+    if ((plan.functions ?? []).length !== functions.length) {
+      throw new Error(`${functions.length} functions but not as many changes`);
+    }
+    if ((plan.others ?? []).length !== others.length) {
+      throw new Error(`${others.length} resources but not as many changes`);
+    }
+    for (const [name, mapping] of Object.entries(plan.mappings ?? {})) {
+      if (!stack.node.tryFindChild(name)) {
+        new lib.CfnMapping(stack, name, { mapping });
+      }
+    }
+    const created = new Map<string, any>();
+    const dependencyOf = (logicalId: string): any => {
+      const found = created.get(logicalId);
+      if (found === undefined) {
+        throw new Error(`dependsOn ${logicalId} is not a resource added before it`);
+      }
+      return found;
+    };
+    specs.forEach((spec: any, position: number) => {
+      const resource = spec.l1
+        ? new (awsCdkLibClass(lib, spec.l1))(owners[position], spec.id, asTokens(lib, spec.props))
+        : new lib.CfnResource(owners[position], spec.id, { type: spec.type, properties: spec.props });
+      resource.overrideLogicalId(spec.logicalId);
       if (spec.retain) {
         resource.applyRemovalPolicy(lib.RemovalPolicy.RETAIN);
       }
-      for (const index of spec.dependsOn ?? []) {
-        if (!(index >= 0 && index < created.length)) {
-          throw new Error(`dependsOn ${index} is not an earlier resource`);
+      for (const logicalId of spec.dependsOn ?? []) {
+        resource.node.addDependency(dependencyOf(logicalId));
+      }
+      for (const [key, value] of Object.entries(spec.metadata ?? {})) {
+        resource.addMetadata(key, value);
+      }
+      for (const finding of spec.acknowledge ?? []) {
+        if (lib.Validations !== undefined) {
+          lib.Validations.of(resource).acknowledge({ id: finding.id, reason: finding.reason });
         }
-        resource.node.addDependency(created[index]);
       }
-      created.push(resource);
-      const attributes: Record<string, string> = {};
-      for (const attribute of spec.attributes ?? []) {
-        attributes[attribute] = resource.getAtt(attribute).toString();
-      }
-      return { ref: resource.ref, attributes };
+      created.set(spec.logicalId, resource);
     });
-    return JSON.stringify(tokens);
+    functions.forEach((resource: any, index: number) => {
+      const change = plan.functions[index];
+      const l2 = resource.node.scope;
+      const ownEnvironment =
+        typeof l2?.addEnvironment === 'function' && l2.node.defaultChild === resource;
+      for (const [key, value] of Object.entries(change.environment ?? {})) {
+        if (ownEnvironment) {
+          // through the L2's environment: a variable a user aspect sets later still wins
+          l2.addEnvironment(key, value);
+        } else {
+          resource.addPropertyOverride(`Environment.Variables.${key}`, value);
+        }
+      }
+      const layers: any[] = change.layers ?? [];
+      if (layers.length > 0 && typeof l2?.addLayers === 'function' && ownEnvironment) {
+        // through the L2: layers a user aspect adds later are kept, and a layer of another
+        // stack stays a cross-stack reference
+        l2.addLayers(...layers.map((arn: any) => importedLayer(lib, stack, arn)));
+      } else if (layers.length > 0) {
+        resource.addPropertyOverride('Layers', change.layersOverride);
+      }
+      for (const [path, value] of Object.entries(change.overrides ?? {})) {
+        resource.addPropertyOverride(path, value);
+      }
+      Batch.tag(lib, resource, change.tags, priority);
+    });
+    others.forEach((resource: any, index: number) => {
+      const change = plan.others[index];
+      for (const [name, value] of Object.entries(change.props ?? {})) {
+        resource[name] = asTokens(lib, value);
+      }
+      Batch.tag(lib, resource, change.tags, priority);
+      for (const logicalId of change.dependsOn ?? []) {
+        resource.node.addDependency(dependencyOf(logicalId));
+      }
+    });
   }
 
   /**
-   * Tags through each resource's TagManager at a priority, so that tags set at a higher one
-   * (the user's `Tags.of(...)`, 100) win whenever they are applied.
+   * Adds an aspect to `scope` that calls `delegate.visit` once, at its first visit: the start
+   * of the aspect invocation on `scope`, before any other aspect visits what is below it. The
+   * aspect lives in Node, so the visits of every other node cost no call into Python.
    *
-   * @param resources taggable L1 resources
-   * @param tagsJson a JSON array, per resource, of an object of tag keys to values
-   * @param priority the priority of these tags
+   * @param scope where to add it
+   * @param delegate the aspect to call once
+   * @param priority its priority
    */
-  public static setTags(resources: any[], tagsJson: string, priority: number): void {
-    const tags = JSON.parse(tagsJson);
-    if (!Array.isArray(tags) || tags.length !== resources.length) {
-      throw new Error(`${resources.length} resources but not as many sets of tags`);
-    }
-    resources.forEach((resource: any, index: number) => {
-      for (const [key, value] of Object.entries(tags[index])) {
-        resource.tags.setTag(key, value, priority);
-      }
-    });
+  public static addFirstVisitAspect(scope: any, delegate: any, priority: number): void {
+    cdk().Aspects.of(scope).add(new FirstVisit(delegate), { priority });
   }
 
   /**
@@ -230,6 +350,16 @@ export class Batch {
         annotations.addWarningV2(note.id, note.message);
       }
     });
+  }
+
+  /** Tags through the resource's TagManager at `priority`: the user's (100) win. */
+  private static tag(lib: any, resource: any, tags: Record<string, string>, priority: number): void {
+    if (!tags || !lib.TagManager.isTaggable(resource)) {
+      return;
+    }
+    for (const [key, value] of Object.entries(tags)) {
+      resource.tags.setTag(key, value, priority);
+    }
   }
 
   private constructor() {}
