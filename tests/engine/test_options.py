@@ -15,6 +15,8 @@ OURS = {
     "subscribe_to_access_logs",
     "subscribe_to_execution_logs",
     "step_functions",
+    "is_fips_enabled",  # serverless-plugin-datadog's isFIPSEnabled
+    "enhanced_metrics",  # the CloudFormation macro's enableEnhancedMetrics
 }
 
 
@@ -44,6 +46,9 @@ def test_defaults_are_the_references():
         ("enableDatadogASM", "enable_datadog_asm"),
         ("LogLevel", "log_level"),
         ("log_level", "log_level"),
+        ("isFIPSEnabled", "is_fips_enabled"),
+        ("isFipsEnabled", "is_fips_enabled"),
+        ("enhancedMetrics", "enhanced_metrics"),
         ("nope", None),
     ],
 )
