@@ -93,8 +93,8 @@ def check_function(properties: dict[str, Any], subscribed: bool) -> list[Finding
             continue
         if name in extension_names:
             fips = name in catalog.fips_extension_layers.values()
-            layers = catalog.fips_extension_layers if fips else catalog.extension_layers
-            expected = layers.get(architecture)
+            variant = catalog.fips_extension_layers if fips else catalog.extension_layers
+            expected = variant.get(architecture)
         else:
             expected = info.layers.get(architecture) if info and info.layers else None
         if isinstance(runtime, str) and isinstance(architecture, str) and name != expected:
