@@ -111,8 +111,8 @@ HANDLER_RUBY_WRAP_IN_CODE = _kind(
     "(require 'datadog/lambda') for Datadog's traces and metrics",
     "Datadog's Ruby library has no wrapper that a handler change or AWS_LAMBDA_EXEC_WRAPPER "
     "could start (/opt/datadog_wrapper configures Java and .NET only). Wrap the handler in "
-    "code as Datadog's Ruby instructions show: `require 'datadog/lambda'`, then "
-    "`Datadog::Lambda.configure_apm { |c| }` and, in the handler, "
+    "code as Datadog's Ruby instructions show: `require 'datadog/lambda'`, call "
+    "`Datadog::Lambda.configure_apm` once, and in the handler "
     "`Datadog::Lambda.wrap(event, context) do ... end`.",
 )
 LAYERS_NO_PUBLISHER = _kind(
