@@ -144,3 +144,26 @@ def test_the_macros_lambda_fips_spelling_works_in_templates():
     )
     layers = template["Resources"]["Fn"]["Properties"]["Layers"]
     assert any(":layer:Datadog-Extension-FIPS:" in str(layer) for layer in layers)
+
+
+def test_serverless_yml_takes_the_plugins_isfipsenabled_and_the_macros_enhanced_metrics_key(
+    tmp_path,
+):
+    from cdk_datadog.templates.config_file import load_config_file
+
+    path = tmp_path / "serverless.yml"
+    path.write_text(
+        "service: shop\n"
+        "provider: {name: aws, region: us-east-1}\n"
+        "custom:\n"
+        "  datadog:\n"
+        "    addExtension: true\n"
+        f"    apiKeySecretArn: {SECRET}\n"
+        "    isFIPSEnabled: true\n"
+        "    enableEnhancedMetrics: false\n"
+    )
+    options = load_config_file(path).options
+    template = _instrumented(_template("python3.12"), "us-east-1", **options)
+    properties = template["Resources"]["Fn"]["Properties"]
+    assert any(":layer:Datadog-Extension-FIPS:" in str(layer) for layer in properties["Layers"])
+    assert properties["Environment"]["Variables"]["DD_ENHANCED_METRICS"] == "false"
