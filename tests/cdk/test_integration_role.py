@@ -94,6 +94,8 @@ def test_the_policy_holds_exactly_the_lambda_metrics_permissions():
     ("site", "account"),
     [
         ("datadoghq.com", "464622532012"),
+        ("us3.datadoghq.com", "464622532012"),
+        ("us5.datadoghq.com", "464622532012"),
         ("datadoghq.eu", "464622532012"),
         ("ap1.datadoghq.com", "417141415827"),
         ("ap2.datadoghq.com", "412381753143"),
