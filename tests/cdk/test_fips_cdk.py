@@ -39,9 +39,10 @@ def _app(region: str | None, context: dict | None = None, **options):
     return stack, functions
 
 
-def _properties(stack: cdk.Stack) -> dict[str, dict]:
+def _properties(stack: cdk.Stack, lint: bool = False) -> dict[str, dict]:
     template = Template.from_stack(stack).to_json()
-    assert lint_errors(template) == []
+    if lint:  # about a second a template: once is enough here
+        assert lint_errors(template) == []
     return {
         logical_id[: -len("XXXXXXXX")]: resource["Properties"]
         for logical_id, resource in template["Resources"].items()
@@ -61,7 +62,7 @@ def _extension(properties: dict) -> str:
 )
 def test_fips_from_cdk_json_context_attaches_the_fips_extension_for_each_architecture(context):
     stack, _ = _app("us-east-1", context)
-    functions = _properties(stack)
+    functions = _properties(stack, lint=True)
     prefix = "arn:aws:lambda:us-east-1:464622532012:layer:"
     assert _extension(functions["X86"]) == f"{prefix}Datadog-Extension-FIPS:101"
     assert _extension(functions["Arm"]) == f"{prefix}Datadog-Extension-ARM-FIPS:101"
