@@ -32,20 +32,37 @@ class Catalog:
     extension_layers: Mapping[str, str]
     handlers: Mapping[str, str]
     runtimes: Mapping[str, RuntimeInfo]
+    #: the FIPS-compliant extension layer per architecture
+    fips_extension_layers: Mapping[str, str] = field(default_factory=dict)
+    #: Datadog site -> AWS partition -> account that assumes the integration role
+    integration_accounts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def runtime(self, name: str) -> RuntimeInfo | None:
         return self.runtimes.get(name)
+
+    def extension_layer(self, architecture: str, fips: bool = False) -> str:
+        """The extension layer name for an architecture, FIPS-compliant or not."""
+        return (self.fips_extension_layers if fips else self.extension_layers)[architecture]
+
+    @functools.cached_property
+    def extension_layer_names(self) -> frozenset[str]:
+        """Every extension layer name, FIPS variants included, to recognise attached ones."""
+        return frozenset(self.extension_layers.values()) | frozenset(
+            self.fips_extension_layers.values()
+        )
 
     def datadog_layer_names(self) -> frozenset[str]:
         """Every layer name Datadog publishes, to recognise layers already attached."""
         cached = _LAYER_NAMES.get(id(self))
         if cached is None:
-            cached = _LAYER_NAMES[id(self)] = _layer_names(self.extension_layers, self.runtimes)
+            cached = _LAYER_NAMES[id(self)] = _layer_names(
+                self.extension_layer_names, self.runtimes
+            )
         return cached
 
 
-def _layer_names(extension: Mapping[str, str], runtimes: Mapping[str, RuntimeInfo]) -> frozenset:
-    names = set(extension.values())
+def _layer_names(extension: frozenset[str], runtimes: Mapping[str, RuntimeInfo]) -> frozenset:
+    names = set(extension)
     for info in runtimes.values():
         names.update(info.layers.values())
     return frozenset(names)
@@ -73,4 +90,8 @@ def load_catalog() -> Catalog:
         extension_layers=dict(raw["extension_layer"]),
         handlers=dict(raw["handlers"]),
         runtimes=runtimes,
+        fips_extension_layers=dict(raw["extension_layer_fips"]),
+        integration_accounts={
+            site: dict(accounts) for site, accounts in raw["integration_accounts"].items()
+        },
     )

@@ -117,6 +117,9 @@ class DatadogConfig:
     subscribe_to_execution_logs: bool = False
     step_functions: bool | None = None
     instrument_deploy_time_functions: bool = False
+    #: None: automatic (on in GovCloud when cdk-datadog picks the extension layer)
+    is_fips_enabled: bool | None = None
+    enhanced_metrics: bool | None = None
     #: not an option: filled by the front end from git when source_code_integration is on
     git: GitMetadata | None = None
 
@@ -179,12 +182,33 @@ _CONFIG_FIELDS = frozenset(_HASHED_FIELDS) - {"git"}
 assert _CONFIG_FIELDS == set(opt.OPTION_SPECS), "config fields and option table differ"
 
 
+def resolve_aliases(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Options with other tools' names (`lambda_fips`, ...) under ours.
+
+    :raises OptionError: naming the alias, when it is given together with the option it
+        stands for (two values for one setting).
+    """
+    resolved = dict(options)
+    for alias, name in opt.ALIASES.items():
+        if alias not in resolved:
+            continue
+        value = resolved.pop(alias)
+        if resolved.get(name) is not None and value is not None:
+            raise OptionError(
+                alias,
+                f"is another name for `{name}`, which is also given; keep only `{name}`",
+            )
+        if value is not None:
+            resolved[name] = value
+    return resolved
+
+
 def config_from_options(
     options: Mapping[str, Any], *, git: GitMetadata | None = None
 ) -> DatadogConfig:
     """Validate user options (snake_case) and return the config, or raise `OptionError`."""
     values: dict[str, Any] = {}
-    for name, value in options.items():
+    for name, value in resolve_aliases(options).items():
         spec = opt.OPTION_SPECS.get(name)
         if spec is None:
             raise OptionError(name, _unknown_option_hint(name))
@@ -355,6 +379,32 @@ def _check_combinations(config: DatadogConfig) -> None:
         )
     if config.llm_obs_enabled and not config.llm_obs_ml_app:
         raise OptionError("llm_obs_ml_app", "required when `llm_obs_enabled` is true")
+    if config.is_fips_enabled:
+        _check_fips(config)
+
+
+_LAYER_NAME_IN_ARN = re.compile(r":layer:([A-Za-z0-9_-]+)(?::\d+)?$")
+
+
+def _check_fips(config: DatadogConfig) -> None:
+    """FIPS mode is the FIPS-compliant extension: Datadog's libraries in FIPS mode send
+    metrics only through it, so asking for FIPS without it is a mistake, not a no-op."""
+    if not config.uses_extension:
+        raise OptionError(
+            "is_fips_enabled",
+            "FIPS mode needs the Datadog Lambda Extension, whose FIPS-compliant layer it "
+            "attaches: set `extension_layer_version` (and an API key source), or remove "
+            "`is_fips_enabled`",
+        )
+    arn = config.extension_layer_arn
+    match = _LAYER_NAME_IN_ARN.search(arn) if arn and not is_token(arn) else None
+    if match and not match.group(1).endswith("-FIPS"):
+        raise OptionError(
+            "extension_layer_arn",
+            f"names layer {match.group(1)!r}, but `is_fips_enabled` is true: give the ARN of "
+            "Datadog-Extension-FIPS (or Datadog-Extension-ARM-FIPS), or use "
+            "`extension_layer_version` and cdk-datadog picks it",
+        )
 
 
 #: options that cannot differ between the functions of one stack: the API key (the stack
@@ -386,7 +436,7 @@ def function_settings(options: Mapping[str, Any], source: str) -> tuple[tuple[st
         or an option that only makes sense for a whole stack.
     """
     settings = []
-    for name, value in sorted(options.items()):
+    for name, value in sorted(resolve_aliases(options).items()):
         spec = opt.OPTION_SPECS.get(name)
         if spec is None:
             raise OptionError(name, f"({source}) {_unknown_option_hint(name)}")

@@ -32,6 +32,13 @@ def _app_sec_variables(config: DatadogConfig, family: str) -> dict[str, str]:
     return {}
 
 
+#: families whose Datadog library reads DD_LAMBDA_FIPS_MODE: Python, Node, and Go on custom
+#: runtimes (Datadog's "AWS Lambda FIPS Compliance" page); Ruby, Java and .NET libraries
+#: neither call AWS nor send metrics themselves, so they have no FIPS mode. Container images
+#: may hold any library.
+FIPS_MODE_FAMILIES = frozenset({"python", "node", "custom", "image"})
+
+
 def _tags_value(config: DatadogConfig) -> str | None:
     """DD_TAGS: the `tags` option, then git metadata (source code integration)."""
     parts = [config.tags] if config.tags else []
@@ -85,6 +92,8 @@ def _datadog_variables(config: DatadogConfig, family: str) -> dict[str, str]:
         ev.DD_LLMOBS_ENABLED: config.llm_obs_enabled,
         ev.DD_LLMOBS_ML_APP: config.llm_obs_ml_app,
         ev.DD_LLMOBS_AGENTLESS_ENABLED: config.llm_obs_agentless_enabled,
+        ev.DD_ENHANCED_METRICS: config.enhanced_metrics,
+        ev.DD_LAMBDA_FIPS_MODE: (config.is_fips_enabled if family in FIPS_MODE_FAMILIES else None),
     }
     env.update({name: _flag(value) for name, value in optional.items() if value is not None})
     env.update(transport_variables(config))

@@ -27,6 +27,10 @@ DD_APM_FLUSH_DEADLINE_MILLISECONDS = "DD_APM_FLUSH_DEADLINE_MILLISECONDS"
 DD_LLMOBS_ENABLED = "DD_LLMOBS_ENABLED"
 DD_LLMOBS_ML_APP = "DD_LLMOBS_ML_APP"
 DD_LLMOBS_AGENTLESS_ENABLED = "DD_LLMOBS_AGENTLESS_ENABLED"
+#: read by the Python, Node and Go libraries and the extension (Datadog's default: on)
+DD_ENHANCED_METRICS = "DD_ENHANCED_METRICS"
+#: read by the Python, Node and Go libraries (their default: true in GovCloud, else false)
+DD_LAMBDA_FIPS_MODE = "DD_LAMBDA_FIPS_MODE"
 
 DD_FLUSH_TO_LOG = "DD_FLUSH_TO_LOG"
 DD_SITE = "DD_SITE"

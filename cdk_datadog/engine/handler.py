@@ -9,8 +9,15 @@ from dataclasses import dataclass, field
 from cdk_datadog.engine import envvars as ev
 from cdk_datadog.engine.catalog import Catalog
 
-#: families whose wrapper is started by the extension through AWS_LAMBDA_EXEC_WRAPPER
-EXEC_WRAPPER_FAMILIES = ("java", "dotnet", "ruby")
+#: families whose tracer is started by the extension's /opt/datadog_wrapper, named in
+#: AWS_LAMBDA_EXEC_WRAPPER: the script configures the Java agent and the .NET profiler only
+#: (datadog-lambda-extension, scripts/datadog_wrapper), as the reference and
+#: serverless-plugin-datadog set it for Java and .NET only
+EXEC_WRAPPER_FAMILIES = ("java", "dotnet")
+#: families whose handler must call the Datadog library in code: Datadog's Ruby layer holds
+#: the datadog-lambda gem and no wrapper, and Datadog's Ruby docs wrap the handler with
+#: `Datadog::Lambda.wrap(event, context) { ... }`
+CODE_WRAPPED_FAMILIES = ("ruby",)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -79,6 +80,32 @@ def _family_layer(
     return _layer(name, version, region, config, catalog)
 
 
+@functools.lru_cache(maxsize=256)
+def with_fips_default(config: DatadogConfig, region: str | None) -> DatadogConfig:
+    """The config with `is_fips_enabled` decided for a function deployed in `region`.
+
+    As serverless-plugin-datadog does: on in GovCloud when cdk-datadog picks the extension
+    layer (an `extension_layer_arn` is the user's own choice of layer); an explicit value,
+    True or False, always wins. In an environment-agnostic stack (region None) it stays
+    undecided: the layer name cannot follow the partition at deploy, and Datadog's libraries
+    then default DD_LAMBDA_FIPS_MODE by themselves (true in GovCloud).
+    """
+    if config.is_fips_enabled is not None or config.extension_layer_version is None:
+        return config
+    if partition_of(region) != "aws-us-gov":
+        return config
+    return dataclasses.replace(config, is_fips_enabled=True)
+
+
+def fips_undecided(config: DatadogConfig, region: str | None) -> bool:
+    """Whether FIPS would have been automatic, had the region been known at synthesis."""
+    return (
+        region is None
+        and config.is_fips_enabled is None
+        and config.extension_layer_version is not None
+    )
+
+
 @functools.lru_cache(maxsize=1024)
 def choose_layers(
     runtime: RuntimeInfo,
@@ -94,7 +121,7 @@ def choose_layers(
             _family_layer(runtime.family, runtime.layers[architecture], region, config, catalog)
         )
     if config.uses_extension:
-        name = catalog.extension_layers[architecture]
+        name = catalog.extension_layer(architecture, fips=bool(config.is_fips_enabled))
         wanted.append(_family_layer("extension", name, region, config, catalog))
     partition = partition_of(region)
     needs_publisher = any(layer.literal is None and layer.account is None for layer in wanted)

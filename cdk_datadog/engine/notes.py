@@ -82,9 +82,9 @@ RUNTIME_UNSUPPORTED = _kind(
     "Runtime.unsupported",
     WARNING,
     "not instrumented: runtime {runtime!r} has no Datadog layer",
-    "Datadog publishes layers for python3.8-3.14, nodejs18.x-24.x, java8.al2/11/17/21/25, "
-    "dotnet6/8/10, ruby3.2-3.4 and custom runtimes (provided*). Move the function to one of "
-    "them, or exclude it to silence this warning.",
+    "Datadog publishes layers for python3.8-3.14, nodejs18.x-26.x, java8.al2/11/17/21/25, "
+    "dotnet6/8/10, ruby3.2-3.4 and ruby4.0, and custom runtimes (provided*). Move the "
+    "function to one of them, or exclude it to silence this warning.",
 )
 RUNTIME_UNRESOLVED = _kind(
     "Runtime.unresolved",
@@ -134,6 +134,17 @@ HANDLER_NEEDS_EXTENSION = _kind(
     "`extension_layer_version` the tracer layer is attached but never started",
     "Set `extension_layer_version` (and an API key source): the extension starts the tracer "
     "through AWS_LAMBDA_EXEC_WRAPPER.",
+)
+HANDLER_RUBY_WRAP_IN_CODE = _kind(
+    "Handler.rubyWrapInCode",
+    INFO,
+    "Ruby handlers are not redirected: the handler must call Datadog::Lambda.wrap itself "
+    "(require 'datadog/lambda') for Datadog's traces and metrics",
+    "Datadog's Ruby library has no wrapper that a handler change or AWS_LAMBDA_EXEC_WRAPPER "
+    "could start (/opt/datadog_wrapper configures Java and .NET only). Wrap the handler in "
+    "code as Datadog's Ruby instructions show: `require 'datadog/lambda'`, call "
+    "`Datadog::Lambda.configure_apm` once, and in the handler "
+    "`Datadog::Lambda.wrap(event, context) do ... end`.",
 )
 LAYERS_NO_PUBLISHER = _kind(
     "Layers.noPublisherInPartition",
@@ -244,6 +255,25 @@ LOGS_NOWHERE = _kind(
     "ships them to Datadog",
     "Set `forwarder_arn` (the Datadog Forwarder function) or `extension_layer_version` "
     "with an API key source.",
+)
+FIPS_REGION_UNKNOWN = _kind(
+    "Fips.regionUnknown",
+    INFO,
+    "the region is not known at synthesis, so the FIPS extension is not chosen automatically "
+    "(it is in GovCloud); the standard extension layer is attached",
+    "In an environment-agnostic stack the extension layer cannot follow the partition at "
+    "deploy. For a GovCloud deploy set `is_fips_enabled=True` (or give the stack a region); "
+    "set `is_fips_enabled=False` to silence this note. Datadog's Python, Node and Go "
+    "libraries turn DD_LAMBDA_FIPS_MODE on by themselves in GovCloud.",
+)
+FIPS_SITE_NOT_GOV = _kind(
+    "Fips.siteNotGovernment",
+    INFO,
+    "FIPS mode is on but the site is {site}; only the Datadog for Government sites "
+    "(ddog-gov.com, us2.ddog-gov.com) have FIPS-compliant intake",
+    "The FIPS extension and libraries use FIPS-validated cryptography whatever the site, but "
+    "end-to-end FIPS compliance requires sending data to a government site. Set "
+    "`site='ddog-gov.com'` if that is your Datadog account's site.",
 )
 SOURCE_CODE_TAGS_KEPT = _kind(
     "SourceCode.userTagsKept",

@@ -105,6 +105,13 @@ _SPECS = (
         False,
         "also instrument aws-cdk-lib's own deploy-time functions (custom resources, ...)",
     ),
+    OptionSpec(
+        "is_fips_enabled",
+        BOOL,
+        None,
+        "FIPS extension layer and DD_LAMBDA_FIPS_MODE (default: on in GovCloud with the extension)",
+    ),
+    OptionSpec("enhanced_metrics", BOOL, None, "DD_ENHANCED_METRICS (Datadog's default: on)"),
 )
 
 OPTION_SPECS: dict[str, OptionSpec] = {spec.name: spec for spec in _SPECS}
@@ -125,16 +132,30 @@ def camel_case(snake: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+#: other tools' names for an option, accepted as they are (snake_case here, camelCase below):
+#: the CloudFormation macro's `lambdaFips` and `enableEnhancedMetrics`. Resolved by
+#: `config.resolve_aliases`; an alias given together with its option is an error.
+ALIASES: dict[str, str] = {
+    "lambda_fips": "is_fips_enabled",
+    "enable_enhanced_metrics": "enhanced_metrics",
+}
+
 #: camelCase spellings (the reference's JavaScript/JSON names) -> snake_case
-CAMEL_CASE_NAMES: dict[str, str] = {camel_case(name): name for name in OPTION_SPECS}
-CAMEL_CASE_NAMES.update({"enableDatadogASM": "enable_datadog_asm", "apiKMSKey": "api_kms_key"})
+CAMEL_CASE_NAMES: dict[str, str] = {camel_case(name): name for name in [*OPTION_SPECS, *ALIASES]}
+CAMEL_CASE_NAMES.update(
+    {
+        "enableDatadogASM": "enable_datadog_asm",
+        "apiKMSKey": "api_kms_key",
+        "isFIPSEnabled": "is_fips_enabled",  # serverless-plugin-datadog's spelling
+    }
+)
 
 
 def canonical_name(name: str) -> str | None:
-    """The snake_case option for `name` given in snake_case or camelCase, or None."""
-    if name in OPTION_SPECS:
+    """The snake_case option (or alias) for `name` given in snake_case or camelCase, or None."""
+    if name in OPTION_SPECS or name in ALIASES:
         return name
     if name in CAMEL_CASE_NAMES:
         return CAMEL_CASE_NAMES[name]
     snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-    return snake if snake in OPTION_SPECS else None
+    return snake if snake in OPTION_SPECS or snake in ALIASES else None

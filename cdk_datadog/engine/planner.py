@@ -18,8 +18,13 @@ from cdk_datadog.engine.environment import (
 )
 from cdk_datadog.engine.facts import FunctionFacts
 from cdk_datadog.engine.grants import api_key_grants
-from cdk_datadog.engine.handler import EXEC_WRAPPER_FAMILIES, redirect
-from cdk_datadog.engine.layers import choose_layers, layer_name_of
+from cdk_datadog.engine.handler import CODE_WRAPPED_FAMILIES, EXEC_WRAPPER_FAMILIES, redirect
+from cdk_datadog.engine.layers import (
+    choose_layers,
+    fips_undecided,
+    layer_name_of,
+    with_fips_default,
+)
 from cdk_datadog.engine.limits import MAX_ENVIRONMENT_BYTES, MAX_HANDLER_LENGTH, MAX_LAYERS
 from cdk_datadog.engine.notes import Note, note
 from cdk_datadog.engine.plan import LayerArn, Plan, Skip
@@ -79,7 +84,13 @@ def _config_consequences(config: DatadogConfig) -> tuple[tuple, tuple[Note, ...]
         notes.append(note(nk.LOGS_EXTENSION))
     if config.flush_to_log and config.forwarder_arn is None:
         notes.append(note(nk.LOGS_NOWHERE))
+    if config.is_fips_enabled and not is_token(config.site) and not _is_gov_site(config.site):
+        notes.append(note(nk.FIPS_SITE_NOT_GOV, site=config.site))
     return grants, tuple(notes)
+
+
+def _is_gov_site(site: str) -> bool:
+    return site.lower().endswith("ddog-gov.com")
 
 
 def _user_overrides(facts: FunctionFacts, wanted: dict[str, str]) -> list[str]:
@@ -124,6 +135,7 @@ def plan_function(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
 def _plan(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
     if facts.is_edge:
         return Skip(facts.path, note(nk.EDGE))
+    config = with_fips_default(config, facts.region)
     if facts.package_type == "Image":
         return _plan_image(facts, config)
     return _plan_zip(facts, config)
@@ -204,6 +216,8 @@ def _plan_zip(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
         wanted.update(change.environment)
     if family in EXEC_WRAPPER_FAMILIES and not config.uses_extension:
         notes.append(note(nk.HANDLER_NEEDS_EXTENSION, family=family))
+    if family in CODE_WRAPPED_FAMILIES:
+        notes.append(note(nk.HANDLER_RUBY_WRAP_IN_CODE))
     if (
         family == "node"
         and config.secret_arn
@@ -223,7 +237,7 @@ def _new_layers(
     catalog = load_catalog()
     datadog_names = catalog.datadog_layer_names()
     existing = [layer_name_of(arn) for arn in facts.layers]
-    extension_names = set(catalog.extension_layers.values())
+    extension_names = catalog.extension_layer_names
     result = []
     for layer in wanted:
         is_extension = layer.name in extension_names
@@ -285,6 +299,8 @@ def _finish(
         return Skip(facts.path, note(nk.ENV_TOO_LARGE, size=size), tuple(notes))
     grants, config_notes = _config_consequences(config)
     notes.extend(config_notes)
+    if family != "image" and fips_undecided(config, facts.region):
+        notes.append(note(nk.FIPS_REGION_UNKNOWN))
     subscribe = config.forwarder_arn is not None and not config.uses_extension
     return Plan(
         path=facts.path,

@@ -95,3 +95,12 @@ class EnvironmentTooLarge(_DatadogRule):
     id = "E9008"
     shortdesc = "Environment over 4 KB"
     description = "Lambda limits environment variables to 4 KB in total."
+
+
+class RubyRedirection(_DatadogRule):
+    id = "W9009"
+    shortdesc = "Datadog handler redirection on a Ruby function"
+    description = (
+        "Ruby functions are instrumented by Datadog::Lambda.wrap in the handler; "
+        "AWS_LAMBDA_EXEC_WRAPPER and DD_LAMBDA_HANDLER start nothing for Ruby."
+    )

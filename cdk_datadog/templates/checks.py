@@ -12,9 +12,9 @@ from typing import Any
 from cdk_datadog.engine import envvars as ev
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.environment import environment_size
-from cdk_datadog.engine.handler import datadog_handlers
+from cdk_datadog.engine.handler import CODE_WRAPPED_FAMILIES, datadog_handlers
 from cdk_datadog.engine.layers import layer_name_of
-from cdk_datadog.engine.planner import MAX_ENVIRONMENT_BYTES, MAX_LAYERS
+from cdk_datadog.engine.limits import MAX_ENVIRONMENT_BYTES, MAX_LAYERS
 
 KEY_SOURCES = (ev.DD_API_KEY, ev.DD_API_KEY_SECRET_ARN, ev.DD_API_KEY_SSM_ARN, ev.DD_KMS_API_KEY)
 
@@ -25,6 +25,30 @@ class Finding:
     message: str
     #: property path under the function's Properties
     path: tuple[str, ...]
+
+
+def _ruby_redirections(variables: dict[str, Any], env_path: tuple[str, ...]) -> list[Finding]:
+    """Variables that look like Datadog instrumentation on a Ruby function but start nothing.
+
+    Datadog's Ruby library is started by the handler's own `Datadog::Lambda.wrap` call:
+    /opt/datadog_wrapper configures Java and .NET only (it matters to Ruby just for App and API
+    Protection's runtime proxy), and DD_LAMBDA_HANDLER is read by the Python and Node wrappers.
+    """
+    found = []
+    appsec = str(variables.get(ev.DD_SERVERLESS_APPSEC_ENABLED, "")).lower() in ("1", "t", "true")
+    if variables.get(ev.AWS_LAMBDA_EXEC_WRAPPER) == "/opt/datadog_wrapper" and not appsec:
+        found.append((ev.AWS_LAMBDA_EXEC_WRAPPER, "/opt/datadog_wrapper configures Java and .NET"))
+    if ev.DD_LAMBDA_HANDLER in variables:
+        found.append((ev.DD_LAMBDA_HANDLER, "no Datadog wrapper reads it for Ruby"))
+    return [
+        Finding(
+            "W9009",
+            f"{name} does not instrument a Ruby function ({why}): call "
+            "Datadog::Lambda.wrap(event, context) in the handler (require 'datadog/lambda')",
+            (*env_path, name),
+        )
+        for name, why in found
+    ]
 
 
 def check_function(properties: dict[str, Any], subscribed: bool) -> list[Finding]:
@@ -60,13 +84,17 @@ def check_function(properties: dict[str, Any], subscribed: bool) -> list[Finding
         )
     runtime = properties.get("Runtime")
     info = catalog.runtime(runtime) if isinstance(runtime, str) else None
+    if info is not None and info.family in CODE_WRAPPED_FAMILIES:
+        findings.extend(_ruby_redirections(variables, env_path))
     architecture = (properties.get("Architectures") or ["x86_64"])[0]
-    extension_names = set(catalog.extension_layers.values())
+    extension_names = catalog.extension_layer_names
     for index, name in enumerate(names):
         if name is None or name not in catalog.datadog_layer_names():
             continue
         if name in extension_names:
-            expected = catalog.extension_layers.get(architecture)
+            fips = name in catalog.fips_extension_layers.values()
+            variant = catalog.fips_extension_layers if fips else catalog.extension_layers
+            expected = variant.get(architecture)
         else:
             expected = info.layers.get(architecture) if info and info.layers else None
         if isinstance(runtime, str) and isinstance(architecture, str) and name != expected:

@@ -13,7 +13,11 @@ from typing import Any
 from cdk_datadog.engine import envvars as ev
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.cfn import FUNCTION_TYPES
-from cdk_datadog.engine.handler import EXEC_WRAPPER_FAMILIES, datadog_handlers
+from cdk_datadog.engine.handler import (
+    CODE_WRAPPED_FAMILIES,
+    EXEC_WRAPPER_FAMILIES,
+    datadog_handlers,
+)
 from cdk_datadog.engine.layers import layer_name_of
 from cdk_datadog.templates.sam import SERVERLESS_FUNCTION, function_globals, merge_globals
 
@@ -69,9 +73,7 @@ def _status(family: str | None, properties: dict[str, Any], names: list[str]) ->
     variables = (properties.get("Environment") or {}).get("Variables") or {}
     handler = properties.get("Handler")
     datadog_names = catalog.datadog_layer_names()
-    has_library = any(
-        n in datadog_names and n not in catalog.extension_layers.values() for n in names
-    )
+    has_library = any(n in datadog_names and n not in catalog.extension_layer_names for n in names)
     has_dd_variables = any(str(k).startswith("DD_") for k in variables)
     if family is None:
         return "not", f"runtime {properties.get('Runtime')!r} has no Datadog layer"
@@ -90,6 +92,13 @@ def _status(family: str | None, properties: dict[str, Any], names: list[str]) ->
         if has_library or has_dd_variables:
             return "partly", "Datadog layer or variables, but no AWS_LAMBDA_EXEC_WRAPPER"
         return "not", "no Datadog layer or wrapper"
+    if family in CODE_WRAPPED_FAMILIES:
+        # the handler's own Datadog::Lambda.wrap call is in the code, not in the template
+        if has_library:
+            return "instrumented", "Ruby layer present; the handler must call Datadog::Lambda.wrap"
+        if has_dd_variables:
+            return "partly", "DD_* variables but no Datadog Ruby layer (or a bundled gem)"
+        return "not", "no Datadog layer or variables"
     if has_dd_variables:
         return "instrumented", "custom runtime with DD_* variables"
     return "not", "no DD_* variables"
@@ -176,7 +185,7 @@ def report_rows(template: dict[str, Any], name: str = "template") -> list[Functi
                     for arn, n in zip(layers, names)
                     if n.startswith(("Datadog", "dd-"))
                 ),
-                extension=any(n in catalog.extension_layers.values() for n in names),
+                extension=any(n in catalog.extension_layer_names for n in names),
                 subscribed=bool(candidates & subscribed),
                 status=status,
                 reason=reason,

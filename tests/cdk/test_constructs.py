@@ -56,20 +56,23 @@ def _only(stack: cdk.Stack) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("region", "partition", "account"),
+    ("region", "partition", "account", "extension"),
     [
-        ("eu-west-1", "aws", "464622532012"),
-        ("us-gov-west-1", "aws-us-gov", "002406178527"),
+        ("eu-west-1", "aws", "464622532012", "Datadog-Extension-ARM"),
+        # the FIPS extension is the default in GovCloud (tests/engine/test_fips.py)
+        ("us-gov-west-1", "aws-us-gov", "002406178527", "Datadog-Extension-ARM-FIPS"),
     ],
 )
-def test_layers_come_from_the_publisher_account_of_the_stacks_partition(region, partition, account):
+def test_layers_come_from_the_publisher_account_of_the_stacks_partition(
+    region, partition, account, extension
+):
     _, stack = _stack(region)
     Datadog(stack, "Datadog", source_code_integration=False, **EXTENSION)
     _python(stack, architecture=lambda_.Architecture.ARM_64)
 
     layers = _only(stack)["Layers"]
     prefix = f"arn:{partition}:lambda:{region}:{account}:layer:"
-    assert layers == [f"{prefix}Datadog-Python312-ARM:128", f"{prefix}Datadog-Extension-ARM:101"]
+    assert layers == [f"{prefix}Datadog-Python312-ARM:128", f"{prefix}{extension}:101"]
 
 
 def test_an_environment_agnostic_stack_builds_layer_arns_at_deploy_never_guessing():

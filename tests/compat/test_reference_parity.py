@@ -177,11 +177,26 @@ def test_ruby_gets_its_layer_where_the_reference_attaches_none(tmp_path):
 
     assert not any("Datadog-Ruby" in json.dumps(layer) for layer in theirs["Layers"])
     assert f"arn:aws:lambda:{REGION}:464622532012:layer:Datadog-Ruby3-3:30" in ours["Layers"]
-    # and the extension starts the Ruby wrapper, with no DD_LAMBDA_HANDLER left dangling
+    # Ruby is wrapped in code (Datadog::Lambda.wrap): neither an exec wrapper, which starts
+    # only Java and .NET tracers, nor a DD_LAMBDA_HANDLER that no Ruby wrapper reads (the
+    # reference leaves one dangling)
     variables = ours["Environment"]["Variables"]
-    assert variables["AWS_LAMBDA_EXEC_WRAPPER"] == "/opt/datadog_wrapper"
+    assert "AWS_LAMBDA_EXEC_WRAPPER" not in variables
+    assert "AWS_LAMBDA_EXEC_WRAPPER" not in theirs["Environment"]["Variables"]
     assert "DD_LAMBDA_HANDLER" not in variables
     assert theirs["Environment"]["Variables"]["DD_LAMBDA_HANDLER"] == "app.handler"
+
+
+@pytest.mark.parametrize(
+    ("runtime", "layer"),
+    [
+        (lambda_.Runtime("ruby4.0", lambda_.RuntimeFamily.RUBY), "Datadog-Ruby4-0"),
+        (lambda_.Runtime("nodejs26.x", lambda_.RuntimeFamily.NODEJS), "Datadog-Node26-x"),
+    ],
+)
+def test_the_newest_runtimes_get_their_layer(runtime, layer, tmp_path):
+    ours = _single_function_app(cdk_datadog.DatadogLambda, runtime, tmp_path / "ours")
+    assert f"arn:aws:lambda:{REGION}:464622532012:layer:{layer}:" in " ".join(ours["Layers"])
 
 
 def test_the_functions_own_dd_service_is_kept_where_the_reference_overwrites_it(tmp_path):

@@ -16,6 +16,8 @@ OURS = {
     "subscribe_to_execution_logs",
     "step_functions",
     "instrument_deploy_time_functions",
+    "is_fips_enabled",  # serverless-plugin-datadog's isFIPSEnabled
+    "enhanced_metrics",  # the CloudFormation macro's enableEnhancedMetrics
 }
 
 
@@ -45,6 +47,9 @@ def test_defaults_are_the_references():
         ("enableDatadogASM", "enable_datadog_asm"),
         ("LogLevel", "log_level"),
         ("log_level", "log_level"),
+        ("isFIPSEnabled", "is_fips_enabled"),
+        ("isFipsEnabled", "is_fips_enabled"),
+        ("enhancedMetrics", "enhanced_metrics"),
         ("nope", None),
     ],
 )

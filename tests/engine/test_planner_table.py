@@ -14,7 +14,9 @@ CONFIG = config_from_options(
 
 
 NODE_HANDLER = "/opt/nodejs/node_modules/datadog-lambda-js/handler.handler"
-EXEC_WRAPPED = ("java", "dotnet", "ruby")
+#: started by the extension's /opt/datadog_wrapper (Java agent, .NET profiler); Ruby is
+#: wrapped in the function's code (Datadog::Lambda.wrap)
+EXEC_WRAPPED = ("java", "dotnet")
 
 
 def _expected(runtime: str, arm: bool) -> tuple[str | None, str | None]:
@@ -32,14 +34,22 @@ def _expected(runtime: str, arm: bool) -> tuple[str | None, str | None]:
         return "dd-trace-java", None
     if runtime.startswith("dotnet"):
         return f"dd-trace-dotnet{suffix}", None
-    if runtime.startswith("ruby3."):
-        return f"Datadog-Ruby3-{runtime.split('.')[1]}{suffix}", None
+    if runtime.startswith("ruby"):
+        major, minor = runtime[len("ruby") :].split(".")
+        return f"Datadog-Ruby{major}-{minor}{suffix}", None
     return None, None  # custom runtimes: the extension only
+
+
+def _expected_extension(arm: bool, partition: str) -> str:
+    """`Datadog-Extension`, `-ARM` for arm64, `-FIPS` last: FIPS is on by default in
+    GovCloud (as serverless-plugin-datadog does)."""
+    fips = "-FIPS" if partition == "aws-us-gov" else ""
+    return f"Datadog-Extension{'-ARM' if arm else ''}{fips}"
 
 
 RUNTIMES = [
     *(f"python3.{minor}" for minor in range(8, 15)),
-    *(f"nodejs{major}.x" for major in (18, 20, 22, 24)),
+    *(f"nodejs{major}.x" for major in (18, 20, 22, 24, 26)),
     "java8.al2",
     "java11",
     "java17",
@@ -51,6 +61,7 @@ RUNTIMES = [
     "ruby3.2",
     "ruby3.3",
     "ruby3.4",
+    "ruby4.0",
     "provided",
     "provided.al2",
     "provided.al2023",
@@ -75,7 +86,7 @@ def test_layers_and_handler_by_runtime_architecture_and_partition(
 
     assert isinstance(plan, Plan)
     library, handler = _expected(runtime, arm)
-    extension = "Datadog-Extension-ARM" if arm else "Datadog-Extension"
+    extension = _expected_extension(arm, partition)
     expected_names = [library, extension] if library else [extension]
     assert [layer.name for layer in plan.layers] == expected_names
     for layer in plan.layers:
@@ -87,9 +98,10 @@ def test_layers_and_handler_by_runtime_architecture_and_partition(
     else:
         assert "DD_LAMBDA_HANDLER" not in variables
     wrapper = variables.get("AWS_LAMBDA_EXEC_WRAPPER")
-    assert wrapper == (
-        "/opt/datadog_wrapper" if runtime.startswith(("java", "dotnet", "ruby")) else None
-    )
+    assert wrapper == ("/opt/datadog_wrapper" if runtime.startswith(EXEC_WRAPPED) else None)
+    fips_mode = variables.get("DD_LAMBDA_FIPS_MODE")
+    reads_fips_mode = runtime.startswith(("python", "nodejs", "provided"))
+    assert fips_mode == ("true" if partition == "aws-us-gov" and reads_fips_mode else None)
 
 
 @pytest.mark.parametrize("runtime", ["go1.x", "nodejs16.x", "python2.7", "dotnetcore3.1"])
