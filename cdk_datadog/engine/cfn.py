@@ -50,6 +50,16 @@ def cdk_path(resource: Mapping[str, Any]) -> str | None:
     return path if isinstance(path, str) else None
 
 
+def construct_path(logical_id: str, resource: Mapping[str, Any], paths: Mapping[str, str]) -> str:
+    """The construct path users wrote (the L2's, not its `Resource` child's): as the CDK shell
+    gives it, else as aws-cdk-lib recorded it in a synthesized template, else the logical id.
+    Names derived from it are then the same whichever front end instruments the stack."""
+    path = paths.get(logical_id) or cdk_path(resource)
+    if path is None:
+        return logical_id
+    return path[: -len("/Resource")] if path.endswith("/Resource") else path
+
+
 def referenced_id(value: Any) -> str | None:
     """The logical id a `Ref` or `Fn::GetAtt` points at (SAM's `Fn.Version` reads as `Fn`)."""
     if not isinstance(value, Mapping) or len(value) != 1:
