@@ -73,7 +73,7 @@ IMAGE = _kind(
 DEPLOY_TIME_FUNCTION = _kind(
     "Function.cdkDeployTime",
     INFO,
-    "not instrumented: one of aws-cdk-lib's own deploy-time functions ({kind})",
+    "not instrumented: one of aws-cdk-lib's own deploy-time functions ({what})",
     "aws-cdk-lib adds these functions to run at deploy (custom resources, BucketDeployment, "
     "LogRetention, ...); they serve no traffic. Set `instrument_deploy_time_functions=True` to "
     "instrument them too.",
