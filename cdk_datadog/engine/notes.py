@@ -168,12 +168,6 @@ LAYERS_WRONG = _kind(
     "{architecture} (expected {expected!r}); no second layer added",
     "Remove the wrong Datadog layer from the function; cdk-datadog then attaches the right one.",
 )
-LAYERS_KEPT = _kind(
-    "Layers.userVersionKept",
-    INFO,
-    "already carries Datadog layer {layer!r}; kept as it is",
-    "A Datadog layer attached by the user is never replaced, whatever its version.",
-)
 ENV_KEPT = _kind(
     "Environment.userValueKept",
     INFO,
@@ -244,7 +238,7 @@ LOGS_TOO_MANY_FILTERS = _kind(
 LOGS_NO_FORWARDER = _kind(
     "Logs.noForwarder",
     INFO,
-    "no `forwarder_arn`: the log groups given to add_forwarder_to_non_lambda_log_groups are "
+    "no `forwarder_arn`: this log group, given to add_forwarder_to_non_lambda_log_groups, is "
     "not subscribed",
     "Set `forwarder_arn` on the construct to subscribe them.",
 )

@@ -196,6 +196,8 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
         for logical_id in sorted(stack.log_groups):
             group = cfn.LogGroup(f"id:{logical_id}", {"Ref": logical_id})
             subscriptions.subscribe(logical_id, group)
+    if subscriptions is None:
+        notes.extend((lid, note(nk.LOGS_NO_FORWARDER)) for lid in sorted(stack.log_groups))
     machines_plan = None
     if stack.others:
         if config.instruments_step_functions:
