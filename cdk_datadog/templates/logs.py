@@ -9,12 +9,13 @@ its LoggingConfig.LogGroup, which works for new and already deployed functions a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.plan import Note
 from cdk_datadog.engine.planner import note
+from cdk_datadog.serverless.naming import SubscriptionNaming, subscription_naming
 
 LOG_GROUP = "AWS::Logs::LogGroup"
 SUBSCRIPTION_FILTER = "AWS::Logs::SubscriptionFilter"
@@ -30,6 +31,9 @@ class LogIndex:
     by_name: dict[str, str]
     #: log group key -> number of subscription filters on it
     filters: dict[str, int]
+    #: logical ids and FilterName of the subscriptions (serverless-plugin-datadog's in a
+    #: Serverless template)
+    naming: SubscriptionNaming = field(default_factory=SubscriptionNaming)
 
 
 def _group_key(value: Any) -> str:
@@ -57,7 +61,7 @@ def index_logs(resources: dict[str, Any], own_filters: set[str]) -> LogIndex:
     for name, logical_id in by_name.items():  # a filter may name the group or Ref it
         count = filters.get(repr(name), 0) + filters.get(f"ref:{logical_id}", 0)
         filters[f"ref:{logical_id}"] = count
-    return LogIndex(by_name, filters)
+    return LogIndex(by_name, filters, subscription_naming(resources))
 
 
 def _explicit_group(
@@ -92,6 +96,8 @@ def subscribe(
         return []  # instrumented before
     properties = resource.setdefault("Properties", {})
     group = _explicit_group(logical_id, properties, index)
+    if group is not None and index.naming.logical_id(logical_id, group, resources) in resources:
+        return []  # instrumented before, or by serverless-plugin-datadog
     notes: list[Note] = []
     if group is None:
         group_id = f"{logical_id}DatadogLogGroup"
@@ -108,7 +114,7 @@ def subscribe(
         if count >= MAX_FILTERS:
             return [note(nk.LOGS_TOO_MANY_FILTERS, log_group=group["Ref"], count=count)]
         index.filters[_group_key(group)] = count + 1
-    _add_subscription(resources, logical_id, group, forwarder_arn, with_permission)
+    _add_subscription(resources, logical_id, group, forwarder_arn, with_permission, index.naming)
     return notes
 
 
@@ -122,13 +128,13 @@ def subscribe_group(
 ) -> list[Note]:
     """Subscribe one log group (an API Gateway stage's) next to its owner, once."""
     filter_id = f"{owner_id}DatadogSubscription"
-    if filter_id in resources:
+    if filter_id in resources or index.naming.logical_id(owner_id, group, resources) in resources:
         return []
     count = index.filters.get(_group_key(group), 0)
     if count >= MAX_FILTERS:
         return [note(nk.LOGS_TOO_MANY_FILTERS, log_group=group.get("Ref"), count=count)]
     index.filters[_group_key(group)] = count + 1
-    _add_subscription(resources, owner_id, group, forwarder_arn, with_permission)
+    _add_subscription(resources, owner_id, group, forwarder_arn, with_permission, index.naming)
     return []
 
 
@@ -138,9 +144,10 @@ def _add_subscription(
     group: dict[str, Any],
     forwarder_arn: str,
     with_permission: bool,
+    naming: SubscriptionNaming,
 ) -> None:
-    """`<owner>DatadogSubscription` on the group; with `with_permission`, the Forwarder's
-    invoke permission scoped to the group's ARN, which the filter waits for."""
+    """`<owner>DatadogSubscription` on the group (see `naming`); with `with_permission`, the
+    Forwarder's invoke permission scoped to the group's ARN, which the filter waits for."""
     subscription: dict[str, Any] = {
         "Type": SUBSCRIPTION_FILTER,
         "Properties": {
@@ -150,6 +157,8 @@ def _add_subscription(
             "LogGroupName": group,
         },
     }
+    if naming.filter_name(FILTER_NAME) is None:
+        del subscription["Properties"]["FilterName"]
     if with_permission:
         permission_id = f"{owner_id}DatadogForwarderPermission"
         resources[permission_id] = {
@@ -162,4 +171,4 @@ def _add_subscription(
             },
         }
         subscription["DependsOn"] = [permission_id]
-    resources[f"{owner_id}DatadogSubscription"] = subscription
+    resources[naming.logical_id(owner_id, group, resources)] = subscription

@@ -31,6 +31,7 @@ from cdk_datadog.templates.facts import FUNCTION_TYPES, TemplateContext, functio
 from cdk_datadog.templates.io import TemplateError, copy_template
 from cdk_datadog.templates.logs import index_logs, subscribe, subscribe_group
 from cdk_datadog.templates.sam import function_globals
+from cdk_datadog.templates.versions import renew_versions
 
 MAX_STACK_RESOURCES = 500
 NEAR_STACK_LIMIT = 450
@@ -155,6 +156,7 @@ def instrument(template: Any, **options: Any) -> Result:
     if needs_mapping:
         output.setdefault("Mappings", {})[ACCOUNT_MAPPING] = account_mapping(load_catalog())
     result.resources_added = len(resources) - size_before
+    renew_versions(template, output)
     return result
 
 
