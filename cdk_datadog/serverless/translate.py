@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdk_datadog.engine.catalog import load_catalog
-from cdk_datadog.engine.config import OptionError
+from cdk_datadog.engine.config import STACK_WIDE_OPTIONS, OptionError
 from cdk_datadog.engine.options import camel_case, canonical_name
 from cdk_datadog.serverless import keys as k
 
@@ -66,8 +66,18 @@ class Translation:
         written = dict(self.written)
         if logical_id is not None:
             written.update(self.function_written.get(logical_id, {}))
+        for option, related in _RELATED.items():
+            if option not in written and related in written:
+                written[option] = written[related]
         option = written.get(error.option) or _spelled(error.option)
         return OptionError(option, rename_options(error.problem, written))
+
+
+#: an option the engine names in a message -> the one the user may have set instead
+_RELATED = {
+    "datadog_app_sec_mode": "enable_datadog_asm",
+    "extension_layer_version": "extension_layer_arn",
+}
 
 
 def _spelled(option: str) -> str:
@@ -81,14 +91,15 @@ def rename_options(text: str, written: Mapping[str, str]) -> str:
     """Backquoted snake_case option names in `text` as the user's keys (`addExtension`)."""
 
     def name(match: re.Match[str]) -> str:
-        option = match.group(1)
+        option, value = match.group(1), (match.group(2) or "").replace("True", "true")
         if option in written:
-            return f"`{written[option].rsplit('.', 1)[-1]}`"
+            return f"`{written[option].rsplit('.', 1)[-1]}{value.replace('False', 'false')}`"
         if "_" in option or option in k.PREFERRED_NAME:
-            return f"`{_spelled(option).rsplit('.', 1)[-1]}`"
+            return f"`{_spelled(option).rsplit('.', 1)[-1]}{value.replace('False', 'false')}`"
         return match.group(0)
 
-    return re.sub(r"`([a-z][a-z0-9_]*)`", name, text)
+    renamed = re.sub(r"`([a-z][a-z0-9_]*)(=[^`]*)?`", name, text)
+    return re.sub(r"(`[^`]+`) or \1", r"\1", renamed)
 
 
 def _bool(value: Any, where: str) -> bool:
@@ -296,6 +307,8 @@ def _function_blocks(
             targets = key.options if key is not None else (canonical_name(name),)
             if targets == (None,):
                 raise OptionError(where, _unknown(name))
+            if any(option in STACK_WIDE_OPTIONS for option in targets):
+                raise OptionError(where, "applies to the whole service; set it in custom.datadog")
             for option in targets:
                 collected.set(option, value, where)
         logical_id = service.functions.get(function_key) or lambda_logical_id(function_key)
