@@ -239,7 +239,8 @@ def test_enabled_false_changes_nothing():
         ),
         (
             {**BASE, "apiKMSKey": "AQIC"},
-            "custom.datadog.apiKeySecretArn: more than one API key source: `apiKMSKey`, `apiKeySecretArn`",
+            "custom.datadog.apiKeySecretArn: more than one API key source: `apiKMSKey`, "
+            "`apiKeySecretArn`",
         ),
         ({**BASE, "forwarder": FORWARDER, "forwarderArn": FORWARDER}, "custom.datadog.forwarder:"),
         (
