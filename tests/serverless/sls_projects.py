@@ -97,16 +97,20 @@ def environment(extra: Mapping[str, str] | None = None, backend_on_path: bool = 
 def prepare(
     source: Path,
     destination: Path,
-    plugin: str = OURS,
+    plugin: str | None = OURS,
     edit: Callable[[Path], None] | None = None,
 ) -> Path:
-    """A copy of a project with `plugin` in its node_modules (and serverless.yml)."""
+    """A copy of a project with `plugin` (None: no plugin) in its node_modules and
+    serverless.yml."""
     shutil.copytree(source, destination, ignore=shutil.ignore_patterns(".serverless"))
     modules = destination / "node_modules"
     modules.mkdir(exist_ok=True)
-    target = PLUGIN if plugin == OURS else NODE_MODULES / plugin
-    (modules / plugin).symlink_to(target, target_is_directory=True)
-    if plugin != OURS:
+    if plugin is None:  # no Datadog plugin at all
+        replace(destination / "serverless.yml", f"plugins:\n  - {OURS}\n", "")
+    else:
+        target = PLUGIN if plugin == OURS else NODE_MODULES / plugin
+        (modules / plugin).symlink_to(target, target_is_directory=True)
+    if plugin not in (OURS, None):
         replace(destination / "serverless.yml", f"  - {OURS}\n", f"  - {plugin}\n")
     if edit is not None:
         edit(destination)
@@ -136,7 +140,7 @@ def packaged(
     shared: Path,
     name: str,
     project: str | Path = "shop",
-    plugin: str = OURS,
+    plugin: str | None = OURS,
     env: Mapping[str, str] | None = None,
     edit: Callable[[Path], None] | None = None,
 ) -> Run:
