@@ -65,7 +65,7 @@ function callBackend(request, backend, cwd) {
   }
   const answer = parseAnswer(run.stdout);
   if (answer === undefined) {
-    if (/invalid choice: 'serverless'/.test(run.stderr || '')) {
+    if (/invalid choice: '?serverless'?/.test(run.stderr || '')) {
       throw new BackendError(
         `${backend.command} has no \`serverless\` command (cdk-datadog is too old for ` +
           `serverless-plugin-cdk-datadog ${PLUGIN_VERSION}): ${INSTALL}`
