@@ -26,6 +26,7 @@ from cdk_datadog.engine.config import OptionError
 from cdk_datadog.engine.options import canonical_name
 from cdk_datadog.engine.plan import Plan
 from cdk_datadog.serverless.backend import instrument_packaged
+from cdk_datadog.serverless.translate import rename_options
 from cdk_datadog.templates.config_file import load_config_file
 from cdk_datadog.templates.io import TemplateError, dump_template, load_template
 from cdk_datadog.templates.report import report_rows
@@ -93,7 +94,10 @@ def _instrument(args: argparse.Namespace) -> int:
     else:
         result = instrument(template, function_options=function_options, **options)
     for where, note in result.notes:
-        print(_note_line(where, note), file=sys.stderr)
+        line = _note_line(where, note)
+        if translation is not None:  # serverless.yml: options named as its keys
+            line = rename_options(line, translation.written)
+        print(line, file=sys.stderr)
     instrumented = sum(1 for decision in result.decisions.values() if isinstance(decision, Plan))
     print(
         f"cdk-datadog: {instrumented} of {len(result.decisions)} functions instrumented, "

@@ -51,6 +51,7 @@ from cdk_datadog.serverless.translate import (
     ServiceContext,
     Translation,
     lambda_logical_id,
+    rename_options,
     translate,
 )
 from cdk_datadog.templates.io import TemplateError
@@ -125,8 +126,9 @@ def instrument_packaged(
     return with_custom_handler(result, translation.custom_handler)
 
 
-def _note_json(where: str, note: Note) -> dict[str, str]:
-    return {"level": note.level, "where": where, "id": note.id, "message": note.message}
+def _note_json(where: str, note: Note, translation: Translation) -> dict[str, str]:
+    message = rename_options(note.message, translation.written)
+    return {"level": note.level, "where": where, "id": note.id, "message": message}
 
 
 def _string(request: Mapping[str, Any], name: str) -> str | None:
@@ -212,14 +214,14 @@ def answer(request: Any, cwd: Path | None = None) -> dict[str, Any]:
                 data["handler"] = custom
             answer_functions[key] = data
         notes += [
-            _note_json(key_of.get(where, where), n)
+            _note_json(key_of.get(where, where), n, translation)
             for where, n in result.notes
             if n.kind is not nk.TEMPLATE_ROLE_ELSEWHERE
         ]
         return {**base, "enabled": True, "functions": answer_functions, "notes": notes}
     template = request.get("template")
     result = instrument_packaged(template, translation, region, cwd)
-    notes += [_note_json(key_of.get(where, where), n) for where, n in result.notes]
+    notes += [_note_json(key_of.get(where, where), n, translation) for where, n in result.notes]
     return {**base, "enabled": True, "template": result.template, "notes": notes}
 
 

@@ -50,7 +50,7 @@ class Key:
 
 _MONITORS = (
     "monitors are not created yet (cdk-datadog makes no calls to Datadog's API at deploy); "
-    "keep serverless-plugin-datadog's monitors in Datadog or define them with Terraform"
+    "monitors serverless-plugin-datadog created stay in Datadog as they are"
 )
 
 KEYS: tuple[Key, ...] = (
@@ -68,7 +68,8 @@ KEYS: tuple[Key, ...] = (
         "enableXrayTracing",
         SPECIAL,
         "false",
-        "same: active X-Ray tracing, its permissions, DD_MERGE_XRAY_TRACES",
+        "active X-Ray tracing of the instrumented functions, its permissions, "
+        "DD_MERGE_XRAY_TRACES (not API Gateway's: see the differences)",
     ),
     Key("enableDDTracing", ("enable_datadog_tracing",), "true", "same (DD_TRACE_ENABLED)"),
     Key("enableASM", SPECIAL, "false", "same (deprecated there too; `false` is ignored)"),
@@ -276,3 +277,42 @@ def closest_key(name: str) -> str | None:
     """The documented key closest to a misspelt one, for the error message."""
     close = difflib.get_close_matches(name, [key.name for key in KEYS], n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+#: the README's table of keys lies between these markers (a test checks it is current)
+START = "<!-- serverless-keys:start -->"
+END = "<!-- serverless-keys:end -->"
+
+
+def markdown_table() -> str:
+    """Every key, serverless-plugin-datadog's default and what cdk-datadog does with it."""
+    rows = [
+        "| key | serverless-plugin-datadog's default | serverless-plugin-cdk-datadog |",
+        "| --- | --- | --- |",
+    ]
+    for key in KEYS:
+        here = key.here if key.note is None else f"{key.here}: {key.note}"
+        if key.pending_options:
+            pending = ", ".join(f"`{option}`" for option in key.pending_options)
+            here += f" (accepted with a note until cdk-datadog has the option {pending})"
+        name = f"`{key.name}`" + ("" if key.documented else " *")
+        rows.append(f"| {name} | {key.their_default} | {here} |".replace("\n", " "))
+    return "\n".join(rows)
+
+
+def with_table(readme: str) -> str:
+    """`readme` with the generated table between its markers."""
+    head, _, rest = readme.partition(START)
+    _, _, tail = rest.partition(END)
+    return f"{head}{START}\n{markdown_table()}\n{END}{tail}"
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    if sys.argv[1:] == ["--write", "README.md"]:
+        path = Path("README.md")
+        path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        print(markdown_table())

@@ -286,3 +286,12 @@ def test_a_per_function_block_applies_to_its_function_only():
     reply = functions_hook(BASE, functions)
     assert variables(reply, "hello")["DD_SERVICE"] == "orders"
     assert variables(reply, "greeter")["DD_SERVICE"] == "shop"
+
+
+def test_engine_notes_name_options_as_the_keys_written():
+    reply = functions_hook({"apiKey": KEY_SOURCES["apiKey"], "enableSourceCodeIntegration": False})
+    [plaintext] = [
+        n["message"] for n in reply["notes"] if n["id"] == "cdk-datadog:ApiKey.plaintext"
+    ]
+    assert "given with `apiKey`" in plaintext and "api_key" not in plaintext
+    assert KEY_SOURCES["apiKey"] not in str(reply["notes"])
