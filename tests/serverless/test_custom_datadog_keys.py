@@ -290,8 +290,8 @@ def test_a_per_function_block_applies_to_its_function_only():
 
 def test_engine_notes_name_options_as_the_keys_written():
     reply = functions_hook({"apiKey": KEY_SOURCES["apiKey"], "enableSourceCodeIntegration": False})
-    [plaintext] = [
+    [plaintext] = {
         n["message"] for n in reply["notes"] if n["id"] == "cdk-datadog:ApiKey.plaintext"
-    ]
+    }
     assert "given with `apiKey`" in plaintext and "api_key" not in plaintext
     assert KEY_SOURCES["apiKey"] not in str(reply["notes"])
