@@ -1,4 +1,4 @@
-"""`sls deploy function -f` deploys an instrumented function.
+"""`sls deploy` and `sls deploy function -f` deploy instrumented functions.
 
 There is no AWS account here, so a small test plugin stands in for AWS: it replaces the AWS
 provider's `request` (the one door Serverless sends AWS calls through) with a recorder that
@@ -35,6 +35,13 @@ module.exports = class AwsRecorder {
     this.hooks = {
       'after:deploy:function:deploy': () =>
         fs.writeFileSync(path.join(serverless.serviceDir, 'aws-calls.json'), JSON.stringify(calls)),
+      // `sls deploy` has packaged (and saved the template): stop before CloudFormation
+      'before:deploy:deploy': () => {
+        const saved = path.join(serverless.serviceDir, '.serverless',
+          'cloudformation-template-update-stack.json');
+        fs.copyFileSync(saved, path.join(serverless.serviceDir, 'deployed-template.json'));
+        process.exit(0);
+      },
     };
   }
 };
@@ -68,3 +75,16 @@ def test_deploy_function_sends_the_instrumented_configuration(tmp_path):
     assert variables["DD_SERVICE"] == "greeter" and variables["DD_FLUSH_TO_LOG"] == "true"
     assert [arn.split(":")[6] for arn in update["Layers"]] == ["Datadog-Node22-x"]
     assert "Datadog: 1 of 1 functions instrumented" in run.stdout + run.stderr
+
+
+def test_deploy_packages_instrumented_functions_into_the_template_it_deploys(tmp_path):
+    project = prepare(PROJECTS / "shop", tmp_path / "shop", edit=_with_recorder)
+
+    run = sls(project, "deploy", env=environment())
+
+    assert run.returncode == 0, run.describe()
+    template = json.loads((project / "deployed-template.json").read_text())
+    orders = template["Resources"]["OrdersLambdaFunction"]["Properties"]
+    assert orders["Handler"] == "datadog_lambda.handler.handler"
+    assert orders["Environment"]["Variables"]["DD_LAMBDA_HANDLER"] == "handler.main"
+    assert "OrdersLogGroupSubscription" in template["Resources"]
