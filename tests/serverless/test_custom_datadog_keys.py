@@ -24,7 +24,7 @@ def functions_hook(custom: dict, functions: dict | None = None, **request) -> di
     return answer(
         {
             "protocol": 1,
-            "hook": "functions",
+            "hook": request.pop("hook", "functions"),
             "service": "shop",
             "stage": "dev",
             "region": "eu-west-1",
@@ -295,3 +295,24 @@ def test_engine_notes_name_options_as_the_keys_written():
     }
     assert "given with `apiKey`" in plaintext and "api_key" not in plaintext
     assert KEY_SOURCES["apiKey"] not in str(reply["notes"])
+
+
+def test_custom_handler_survives_the_template_hook_without_a_conflict_note():
+    custom = {**BASE, "customHandler": "wrapper.handler"}
+    changes = functions_hook(custom)["functions"]["hello"]
+    function = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Runtime": "python3.11",
+            "FunctionName": "shop-dev-hello",
+            "Handler": changes["handler"],
+            "Layers": changes["layers"],
+            "Environment": {"Variables": changes["environment"]},
+            "Tags": [{"Key": key, "Value": value} for key, value in changes["tags"].items()],
+            "Role": "arn:aws:iam::123456789012:role/shop",
+        },
+    }
+    template = {"Resources": {"HelloLambdaFunction": function}}
+    reply = functions_hook(custom, hook="template", template=template)
+    assert reply["template"]["Resources"]["HelloLambdaFunction"] == function
+    assert not [n for n in reply["notes"] if n["id"] == "cdk-datadog:Handler.conflict"]

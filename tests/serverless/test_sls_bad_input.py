@@ -20,6 +20,9 @@ from tests.serverless.sls_projects import (
     sls,
 )
 
+#: Node 24 and the Serverless Framework from node_modules (bin/setup)
+pytestmark = pytest.mark.node
+
 
 def _forwarder_block(old: str, new: str):
     def edit(project: Path) -> None:

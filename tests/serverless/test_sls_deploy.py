@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.serverless.sls_projects import PROJECTS, environment, prepare, replace, sls
 
 RECORDER = """
@@ -46,6 +48,9 @@ module.exports = class AwsRecorder {
   }
 };
 """
+
+#: Node 24 and the Serverless Framework from node_modules (bin/setup)
+pytestmark = pytest.mark.node
 
 
 def _with_recorder(project: Path) -> None:

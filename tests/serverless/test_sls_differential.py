@@ -36,6 +36,9 @@ OURS_ONLY_EXTENSION = {"DD_FLUSH_TO_LOG": "set to false explicitly"}
 #: resource tags that name the plugin and its version
 MARKERS = {"dd_sls_plugin", "dd_cdk_construct"}
 
+#: Node 24 and the Serverless Framework from node_modules (bin/setup)
+pytestmark = pytest.mark.node
+
 
 def _same_input(project: Path) -> None:
     """The block both plugins read the same way."""

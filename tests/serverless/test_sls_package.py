@@ -24,6 +24,9 @@ SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:datadog-api-key-A
 INSTRUMENTED = ("OrdersLambdaFunction", "GreeterLambdaFunction")
 LEGACY = "LegacyLambdaFunction"
 
+#: Node 24 and the Serverless Framework from node_modules (bin/setup)
+pytestmark = pytest.mark.node
+
 
 @pytest.fixture(scope="module")
 def forwarder(shared: Path) -> Run:
