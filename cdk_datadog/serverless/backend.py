@@ -59,6 +59,8 @@ from cdk_datadog.templates.transform import Result, build_config, instrument
 
 PROTOCOL = 1
 HOOKS = ("functions", "template")
+#: the id of the notes on keys accepted without (full) effect
+KEY_NOT_APPLIED = "cdk-datadog:Serverless.keyNotApplied"
 
 
 class RequestError(ValueError):
@@ -180,49 +182,53 @@ def answer(request: Any, cwd: Path | None = None) -> dict[str, Any]:
     base = {"protocol": PROTOCOL, "version": __version__, "ok": True}
     if not translation.enabled:
         return {**base, "enabled": False, "notes": []}
-    region = _string(request, "region")
     notes = [
-        {
-            "level": n.level,
-            "where": n.where,
-            "id": "cdk-datadog:Serverless.keyNotApplied",
-            "message": n.message,
-        }
+        {"level": n.level, "where": n.where, "id": KEY_NOT_APPLIED, "message": n.message}
         for n in translation.notes
     ]
     key_of = {logical_id: key for key, logical_id in keys.items()}
+    region = _string(request, "region")
     if hook == "functions":
         only = request.get("only")
         if only is not None:
             functions = {key: spec for key, spec in functions.items() if key in only}
-        config = validated_config(translation, cwd)
-        changes, result = plan_service_functions(
-            functions,
-            _mapping(request, "provider"),
-            keys,
-            config,
-            translation.function_options,
-            region,
-        )
-        result = with_custom_handler(result, translation.custom_handler)
-        custom = translation.custom_handler
-        wrappers = datadog_handlers(load_catalog())
-        answer_functions = {}
-        for key, change in changes.items():
-            data = change.as_json()
-            if custom is not None and data.get("handler") in wrappers:
-                data["handler"] = custom
-            answer_functions[key] = data
-        notes += [
-            _note_json(key_of.get(where, where), n, translation)
-            for where, n in result.notes
-            if n.kind is not nk.TEMPLATE_ROLE_ELSEWHERE
-        ]
-        return {**base, "enabled": True, "functions": answer_functions, "notes": notes}
-    template = request.get("template")
-    result = instrument_packaged(template, translation, region, cwd)
-    notes += [_note_json(key_of.get(where, where), n, translation) for where, n in result.notes]
-    return {**base, "enabled": True, "template": result.template, "notes": notes}
+        provider = _mapping(request, "provider")
+        changes, result = _function_changes(functions, provider, keys, translation, region, cwd)
+        reply = {"functions": changes}
+    else:
+        result = instrument_packaged(request.get("template"), translation, region, cwd)
+        reply = {"template": result.template}
+    notes += [
+        _note_json(key_of.get(where, where), n, translation)
+        for where, n in result.notes
+        # the service's functions are read without their role, which the template step sees
+        if hook == "template" or n.kind is not nk.TEMPLATE_ROLE_ELSEWHERE
+    ]
+    return {**base, "enabled": True, **reply, "notes": notes}
+
+
+def _function_changes(
+    functions: dict[str, Any],
+    provider: dict[str, Any],
+    keys: dict[str, str],
+    translation: Translation,
+    region: str | None,
+    cwd: Path | None,
+) -> tuple[dict[str, dict[str, Any]], Result]:
+    """Per function key, the changes for `service.functions` (customHandler applied)."""
+    config = validated_config(translation, cwd)
+    changes, result = plan_service_functions(
+        functions, provider, keys, config, translation.function_options, region
+    )
+    result = with_custom_handler(result, translation.custom_handler)
+    wrappers = datadog_handlers(load_catalog())
+    answers = {}
+    for key, change in changes.items():
+        data = change.as_json()
+        if translation.custom_handler is not None and data.get("handler") in wrappers:
+            data["handler"] = translation.custom_handler
+        answers[key] = data
+    return answers, result
 
 
 def run(stdin: TextIO, stdout: TextIO, stderr: TextIO, cwd: Path | None = None) -> int:
