@@ -3,6 +3,8 @@
     cdk-datadog instrument TEMPLATE [-o OUT] [--config FILE] [--set KEY=VALUE ...]
     cdk-datadog report PATH [--json]
     cdk-datadog lint-rules-path     (for cfn-lint --append-rules)
+    cdk-datadog serverless          (the Serverless Framework plugin's backend: JSON on
+                                     stdin and stdout, see cdk_datadog.serverless.backend)
 
 Exit status: 0 on success, 1 on an invalid template or option (one line on stderr, no
 traceback), 2 on a usage error. Notes go to stderr, one line each, with the function's logical
@@ -12,6 +14,7 @@ id; an API key never appears in them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -22,6 +25,8 @@ import yaml
 from cdk_datadog.engine.config import OptionError
 from cdk_datadog.engine.options import canonical_name
 from cdk_datadog.engine.plan import Plan
+from cdk_datadog.serverless.backend import instrument_packaged
+from cdk_datadog.serverless.translate import rename_options
 from cdk_datadog.templates.config_file import load_config_file
 from cdk_datadog.templates.io import TemplateError, dump_template, load_template
 from cdk_datadog.templates.report import report_rows
@@ -65,24 +70,34 @@ def _instrument(args: argparse.Namespace) -> int:
     template, fmt = load_template(text)
     options: dict[str, Any] = {}
     function_options: dict[str, dict[str, Any]] = {}
+    translation = None
     if args.config:
         from_file = load_config_file(Path(args.config))
-        for key in from_file.ignored:
-            print(f"{args.config}: info: {key!r} does not apply here; ignored", file=sys.stderr)
+        for n in from_file.notes:
+            print(f"{args.config}: {n.level}: {n.where}: {n.message}", file=sys.stderr)
         if not from_file.enabled:
             print(f"{args.config}: info: datadog is disabled (enabled: false)", file=sys.stderr)
             _write(text if fmt == "yaml" else dump_template(template, fmt), args.output)
             return 0
         options.update(from_file.options)
         function_options = from_file.function_settings
+        translation = from_file.translation
         if from_file.region:
             options["region"] = from_file.region
     options.update(_parse_set(args.set or []))
     if args.region:
         options["region"] = args.region
-    result = instrument(template, function_options=function_options, **options)
+    if translation is not None:  # serverless.yml: its keys, its defaults, its messages
+        region = options.pop("region", None)
+        translation = dataclasses.replace(translation, options=options)
+        result = instrument_packaged(template, translation, region)
+    else:
+        result = instrument(template, function_options=function_options, **options)
     for where, note in result.notes:
-        print(_note_line(where, note), file=sys.stderr)
+        line = _note_line(where, note)
+        if translation is not None:  # serverless.yml: options named as its keys
+            line = rename_options(line, translation.written)
+        print(line, file=sys.stderr)
     instrumented = sum(1 for decision in result.decisions.values() if isinstance(decision, Plan))
     print(
         f"cdk-datadog: {instrumented} of {len(result.decisions)} functions instrumented, "
@@ -185,7 +200,19 @@ def build_parser() -> argparse.ArgumentParser:
         "lint-rules-path", help="print the folder of the cfn-lint rule pack (--append-rules)"
     )
     rules_parser.set_defaults(run=_lint_rules_path)
+    serverless_parser = commands.add_parser(
+        "serverless",
+        help="the Serverless Framework plugin's backend (a JSON request on stdin, the answer "
+        "on stdout)",
+    )
+    serverless_parser.set_defaults(run=_serverless)
     return parser
+
+
+def _serverless(args: argparse.Namespace) -> int:
+    from cdk_datadog.serverless.backend import main as backend
+
+    return backend()
 
 
 def _lint_rules_path(args: argparse.Namespace) -> int:

@@ -189,6 +189,7 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
             config.forwarder_arn,
             config.create_forwarder_permissions,
             cfn.index_log_groups(resources),
+            serverless=cfn.is_serverless_template(resources),
         )
         for logical_id, resource, plan in planned:
             if plan.subscribe_logs:

@@ -12,11 +12,18 @@ SOURCE = "https://docs.datadoghq.com/serverless/aws_lambda/installation/"
 
 
 def _subscribed_groups(resources: dict[str, Any]) -> set[str]:
-    return {
-        repr((resource.get("Properties") or {}).get("LogGroupName"))
-        for resource in resources.values()
-        if isinstance(resource, dict) and resource.get("Type") == "AWS::Logs::SubscriptionFilter"
-    }
+    groups = set()
+    for resource in resources.values():
+        if isinstance(resource, dict) and resource.get("Type") == "AWS::Logs::SubscriptionFilter":
+            group = (resource.get("Properties") or {}).get("LogGroupName")
+            groups.add(repr(group))
+            # a Ref to a log group of the template (Serverless: HelloLogGroup) is its name too
+            target = (
+                resources.get(group["Ref"]) if isinstance(group, dict) and "Ref" in group else None
+            )
+            if isinstance(target, dict) and target.get("Type") == "AWS::Logs::LogGroup":
+                groups.add(repr((target.get("Properties") or {}).get("LogGroupName")))
+    return groups
 
 
 def _findings(cfn: Any) -> list[tuple[str, Finding]]:
