@@ -127,14 +127,12 @@ def test_a_key_without_effect_here_gets_a_note_saying_what_is_not_done():
     assert monitors["level"] == "warning" and "not created yet" in monitors["message"]
 
 
-@pytest.mark.skipif("is_fips_enabled" in k.OPTION_SPECS, reason="the engine has FIPS now")
-def test_is_fips_enabled_is_accepted_with_a_note_until_the_engine_has_the_option():
-    # lead: once the engine has `is_fips_enabled`, isFIPSEnabled maps to it (see keys.py) and
-    # this test is skipped; add one asserting the Datadog-Extension-FIPS layer instead.
-    reply = functions_hook({**BASE, "isFIPSEnabled": True})
-    assert notes_about(reply, "custom.datadog.isFIPSEnabled") == [
-        "accepted, not applied: this version of cdk-datadog has no `is_fips_enabled` option yet"
-    ]
+def test_is_fips_enabled_switches_to_the_fips_extension_and_fips_mode():
+    reply = functions_hook({**BASE, "isFIPSEnabled": True, "site": "ddog-gov.com"})
+
+    layers = reply["functions"]["hello"]["layers"]
+    assert any(":layer:Datadog-Extension-FIPS:" in str(layer) for layer in layers), layers
+    assert variables(reply)["DD_LAMBDA_FIPS_MODE"] == "true"
 
 
 def test_cold_start_trace_min_duration_sets_the_variable_the_plugin_documents():
