@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from aws_cdk import CfnResource, FeatureFlags, Stack, Token
 from aws_cdk import aws_iam as iam
@@ -48,7 +48,7 @@ from cdk_datadog.engine.grants import api_key_grants
 from cdk_datadog.engine.plan import Note, Plan, Skip
 from cdk_datadog.engine.planner import note, plan_function
 
-Decision = Union[Plan, Skip]
+Decision = Plan | Skip
 MAX_STACK_RESOURCES = 500
 NEAR_STACK_LIMIT = 450
 
