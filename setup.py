@@ -49,6 +49,7 @@ setup(
             "hypothesis==6.155.2",
             "ruff==0.17.6",
             "build==1.6.1",
+            "setuptools==84.2.1",
         ],
     },
     entry_points={"console_scripts": ["cdk-datadog=cdk_datadog.cli:main"]},
