@@ -10,6 +10,7 @@ else. Installs read no network and no machine-wide pip configuration (PIP_CONFIG
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -75,12 +76,14 @@ class Venv:
     def run(
         self, *args: str | Path, cwd: Path, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        """Run a command of this venv (`python`, `cdk-datadog`) from `cwd`."""
-        program = str(args[0]) if "/" in str(args[0]) else str(self.root / "bin" / str(args[0]))
+        """Run a command found on this venv's PATH (`python`, `cdk-datadog`, `node`) in `cwd`."""
+        env = env or self.env()
+        program = shutil.which(str(args[0]), path=env["PATH"])
+        assert program is not None, f"{args[0]} is not on PATH {env['PATH']}"
         return subprocess.run(
             [program, *map(str, args[1:])],
             cwd=cwd,
-            env=env or self.env(),
+            env=env,
             capture_output=True,
             text=True,
             check=False,
