@@ -26,7 +26,7 @@ TEMPLATE = {
         }
     }
 }
-OPTIONS = {"region": "eu-west-1", "extension_layer_version": 101, "api_key": "0" * 32}
+OPTIONS = {"region": "eu-west-1", "extension_layer_version": 101, "api_key": "0123456789abcdef" * 2}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,8 @@ def venv(clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Venv:
 
 
 def test_the_package_installs_without_aws_cdk_lib_constructs_or_jsii(venv, tmp_path):
-    code = "import importlib.util as u; print([u.find_spec(m) for m in ('aws_cdk', 'constructs', 'jsii')])"
+    modules = ("aws_cdk", "constructs", "jsii")
+    code = f"import importlib.util as u; print([u.find_spec(m) for m in {modules!r}])"
     result = venv.run("python", "-c", code, cwd=tmp_path)
 
     assert result.stdout.strip() == "[None, None, None]", result.stderr
