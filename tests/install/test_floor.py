@@ -1,0 +1,72 @@
+"""At the floor of every declared range (aws-cdk-lib 2.172.0 with the jsii it first accepted,
+constructs 10.0.0, and the lowest PyYAML, cfn-flip, rich and orjson), the README's app and the
+example app are instrumented in both modes, and the command line works.
+
+aws-cdk-lib 2.171.1, the release before the floor, fails in `Datadog(...)`:
+`Aspects.add() got an unexpected keyword argument 'priority'` (aspect priorities came in 2.172.0).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from tests.install.apps import (
+    MODES,
+    assert_instrumented,
+    synth_example_app,
+    synth_readme_app,
+)
+from tests.install.venvs import Venv, make_venv
+from tests.install.wheelhouse import declared, floor_set
+
+pytestmark = pytest.mark.xdist_group("install-floor")
+
+
+@pytest.fixture(scope="module")
+def pins() -> dict[str, str]:
+    return dict(pin.split("==") for pin in floor_set(declared()))
+
+
+@pytest.fixture(scope="module")
+def venv(clone: Path, pins: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Venv:
+    venv = make_venv(tmp_path_factory.mktemp("venv") / "floor")
+    venv.pip_install(f"{clone}[cdk]", *(f"{name}=={version}" for name, version in pins.items()))
+    return venv
+
+
+def test_the_floor_venv_has_every_declared_lower_bound(venv, pins):
+    installed = venv.installed_versions(*pins)
+
+    assert installed["aws-cdk-lib"] == "2.172.0"
+    assert {name: Version(version) for name, version in installed.items()} == {
+        name: Version(version) for name, version in pins.items()
+    }
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_readme_app_is_instrumented_at_the_aws_cdk_lib_floor(venv, examples, mode, tmp_path):
+    assert_instrumented(synth_readme_app(venv, examples, tmp_path, mode), mode, expected=2)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_example_app_is_instrumented_at_the_aws_cdk_lib_floor(venv, examples, mode, tmp_path):
+    assert_instrumented(synth_example_app(venv, examples, tmp_path, mode), mode, expected=6)
+
+
+def test_the_command_line_reports_on_a_cloud_assembly_at_the_floors(venv, examples, tmp_path):
+    synth_readme_app(venv, examples, tmp_path, "extension")
+
+    table = venv.run("cdk-datadog", "report", tmp_path / "readme-extension" / "out", cwd=tmp_path)
+    as_json = venv.run(
+        "cdk-datadog", "report", tmp_path / "readme-extension" / "out", "--json", cwd=tmp_path
+    )
+
+    assert table.returncode == 0 and as_json.returncode == 0, table.stderr + as_json.stderr
+    assert "CreateOrder" in table.stdout and "ListOrders" in table.stdout
+    rows = json.loads(as_json.stdout)
+    assert len(rows) == 2
+    assert {row["status"] for row in rows} == {"instrumented"}
