@@ -2,7 +2,7 @@
 templates must show for every function to count as instrumented.
 
 The apps run from a folder that holds only them, so `cdk_datadog` comes from the venv, never
-from a checkout (`package_location` checks that).
+from a checkout (`synth` checks that).
 """
 
 from __future__ import annotations
@@ -25,17 +25,32 @@ WRAPPERS = {
     "python": "datadog_lambda.handler.handler",
     "nodejs": "/opt/nodejs/node_modules/datadog-lambda-js/handler.handler",
 }
-#: build_app's switch to Forwarder mode (as tests/examples/test_example_app.py does)
-EXAMPLE_APP = """
-import sys
-from examples.app import build_app
+#: runs apps in one process (one import of aws-cdk-lib: 15 s at the floor, where aws_cdk
+#: imports every submodule): the README app as `python app.py` would (runpy, its output folder
+#: from CDK_OUTDIR), the example app through build_app (Forwarder mode as
+#: tests/examples/test_example_app.py switches it)
+DRIVER = (
+    """
+import os, runpy, sys
+import cdk_datadog
 
-mode, outdir, forwarder = sys.argv[1:]
-overrides = {}
-if mode == "forwarder":
-    overrides = dict(extension_layer_version=None, api_key_secret_arn=None, forwarder_arn=forwarder)
-build_app(outdir=outdir, **overrides).synth()
+print(cdk_datadog.__file__)
+for app, mode, path, outdir in (arg.split("|") for arg in sys.argv[1:]):
+    if app == "readme":
+        os.environ["CDK_OUTDIR"] = outdir
+        runpy.run_path(path, run_name="__main__")
+    else:
+        from examples.app import build_app
+
+        overrides = {}
+        if mode == "forwarder":
+            overrides = dict(
+                extension_layer_version=None, api_key_secret_arn=None, forwarder_arn=%r
+            )
+        build_app(outdir=outdir, **overrides).synth()
 """
+    % FORWARDER
+)
 
 
 def readme_app_source(source: str, mode: str) -> str:
@@ -48,37 +63,25 @@ def readme_app_source(source: str, mode: str) -> str:
     return source
 
 
-def package_location(venv: Venv, workdir: Path) -> Path:
-    """Where `import cdk_datadog` finds the package when run from `workdir`."""
-    result = venv.run(
-        "python", "-c", "import cdk_datadog; print(cdk_datadog.__file__)", cwd=workdir
-    )
-    assert result.returncode == 0, result.stderr
-    return Path(result.stdout.strip())
-
-
-def synth_readme_app(venv: Venv, examples: Path, workdir: Path, mode: str) -> dict[str, Any]:
-    """Run examples/readme_app.py (the README's code) with `python`, as its reader would."""
+def synth(
+    venv: Venv, examples: Path, workdir: Path, jobs: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """Synthesize `(app, mode)` jobs, app "readme" (examples/readme_app.py, the README's code)
+    or "example" (examples/app.py), in one process of the venv run from a folder that holds
+    only the apps; their templates by job."""
+    shutil.copytree(examples, workdir / "examples", ignore=shutil.ignore_patterns("__pycache__"))
     source = (examples / "readme_app.py").read_text(encoding="utf-8")
-    app_dir = workdir / f"readme-{mode}"
-    app_dir.mkdir()
-    (app_dir / "app.py").write_text(readme_app_source(source, mode), encoding="utf-8")
-    assert package_location(venv, app_dir).is_relative_to(venv.root)
-    result = venv.run(
-        "python", "app.py", cwd=app_dir, env=venv.env(CDK_OUTDIR=str(app_dir / "out"))
-    )
-    assert result.returncode == 0, f"README app ({mode}) failed:\n{result.stderr}"
-    return templates(app_dir / "out")
-
-
-def synth_example_app(venv: Venv, examples: Path, workdir: Path, mode: str) -> dict[str, Any]:
-    """examples/app.py's build_app, from a copy of examples/ next to nothing else."""
-    app_dir = workdir / f"example-{mode}"
-    shutil.copytree(examples, app_dir / "examples", ignore=shutil.ignore_patterns("__pycache__"))
-    assert package_location(venv, app_dir).is_relative_to(venv.root)
-    result = venv.run("python", "-c", EXAMPLE_APP, mode, app_dir / "out", FORWARDER, cwd=app_dir)
-    assert result.returncode == 0, f"example app ({mode}) failed:\n{result.stderr}"
-    return templates(app_dir / "out")
+    args = []
+    for app, mode in jobs:
+        script = workdir / f"readme_app_{mode}.py"
+        if app == "readme":
+            script.write_text(readme_app_source(source, mode), encoding="utf-8")
+        args.append(f"{app}|{mode}|{script}|{workdir / f'out-{app}-{mode}'}")
+    result = venv.run("python", "-c", DRIVER, *args, cwd=workdir)
+    assert result.returncode == 0, f"synthesizing {jobs} failed:\n{result.stderr}"
+    package = Path(result.stdout.splitlines()[0])
+    assert package.is_relative_to(venv.root), f"cdk_datadog came from {package}"
+    return {(app, mode): templates(workdir / f"out-{app}-{mode}") for app, mode in jobs}
 
 
 def templates(outdir: Path) -> dict[str, Any]:

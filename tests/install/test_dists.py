@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.install.apps import assert_instrumented, synth_readme_app
+from tests.install.apps import assert_instrumented, synth
 from tests.install.venvs import make_venv
 from tests.install.wheelhouse import WHEELHOUSE
 
@@ -71,6 +71,6 @@ def test_the_readme_app_is_instrumented_when_installed_from_the_dist(
     venv = make_venv(tmp_path_factory.mktemp("venv") / kind)
     venv.pip_install(f"cdk-datadog[cdk] @ {dists[kind].as_uri()}")
 
-    templates = synth_readme_app(venv, examples, tmp_path_factory.mktemp(kind), "extension")
+    synthesized = synth(venv, examples, tmp_path_factory.mktemp(kind), [("readme", "extension")])
 
-    assert_instrumented(templates, "extension", expected=2)
+    assert_instrumented(synthesized["readme", "extension"], "extension", expected=2)

@@ -14,12 +14,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from tests.install.apps import (
-    MODES,
-    assert_instrumented,
-    synth_example_app,
-    synth_readme_app,
-)
+from tests.install.apps import MODES, assert_instrumented, synth
 from tests.install.venvs import Venv, make_venv
 from tests.install.wheelhouse import declared, floor_set
 
@@ -38,6 +33,12 @@ def venv(clone: Path, pins: dict[str, str], tmp_path_factory: pytest.TempPathFac
     return venv
 
 
+@pytest.fixture(scope="module")
+def synthesized(venv: Venv, examples: Path, tmp_path_factory: pytest.TempPathFactory):
+    jobs = [(app, mode) for app in ("readme", "example") for mode in MODES]
+    return synth(venv, examples, tmp_path_factory.mktemp("apps"), jobs)
+
+
 def test_the_floor_venv_has_every_declared_lower_bound(venv, pins):
     installed = venv.installed_versions(*pins)
 
@@ -48,22 +49,22 @@ def test_the_floor_venv_has_every_declared_lower_bound(venv, pins):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_the_readme_app_is_instrumented_at_the_aws_cdk_lib_floor(venv, examples, mode, tmp_path):
-    assert_instrumented(synth_readme_app(venv, examples, tmp_path, mode), mode, expected=2)
+def test_the_readme_app_is_instrumented_at_the_aws_cdk_lib_floor(synthesized, mode):
+    assert_instrumented(synthesized["readme", mode], mode, expected=2)
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_the_example_app_is_instrumented_at_the_aws_cdk_lib_floor(venv, examples, mode, tmp_path):
-    assert_instrumented(synth_example_app(venv, examples, tmp_path, mode), mode, expected=6)
+def test_the_example_app_is_instrumented_at_the_aws_cdk_lib_floor(synthesized, mode):
+    assert_instrumented(synthesized["example", mode], mode, expected=6)
 
 
-def test_the_command_line_reports_on_a_cloud_assembly_at_the_floors(venv, examples, tmp_path):
-    synth_readme_app(venv, examples, tmp_path, "extension")
+def test_the_command_line_reports_on_a_cloud_assembly_at_the_floors(venv, synthesized, tmp_path):
+    (tmp_path / "out").mkdir()
+    for name, template in synthesized["readme", "extension"].items():
+        (tmp_path / "out" / name).write_text(json.dumps(template), encoding="utf-8")
 
-    table = venv.run("cdk-datadog", "report", tmp_path / "readme-extension" / "out", cwd=tmp_path)
-    as_json = venv.run(
-        "cdk-datadog", "report", tmp_path / "readme-extension" / "out", "--json", cwd=tmp_path
-    )
+    table = venv.run("cdk-datadog", "report", "out", cwd=tmp_path)
+    as_json = venv.run("cdk-datadog", "report", "out", "--json", cwd=tmp_path)
 
     assert table.returncode == 0 and as_json.returncode == 0, table.stderr + as_json.stderr
     assert "CreateOrder" in table.stdout and "ListOrders" in table.stdout

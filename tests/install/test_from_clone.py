@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.install.apps import MODES, assert_instrumented, synth_example_app, synth_readme_app
+from tests.install.apps import MODES, assert_instrumented, synth
 from tests.install.venvs import Venv, make_venv
 from tests.install.wheelhouse import REPO_ROOT, declared, newest
 
@@ -20,6 +20,12 @@ def venv(clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Venv:
     venv = make_venv(tmp_path_factory.mktemp("venv") / "clone")
     venv.pip_install(f"{clone}[cdk]")
     return venv
+
+
+@pytest.fixture(scope="module")
+def synthesized(venv: Venv, examples: Path, tmp_path_factory: pytest.TempPathFactory):
+    jobs = [(app, mode) for app in ("readme", "example") for mode in MODES]
+    return synth(venv, examples, tmp_path_factory.mktemp("apps"), jobs)
 
 
 def test_pip_installs_the_clone_with_the_newest_declared_dependencies(venv):
@@ -36,13 +42,13 @@ def test_jsii_runs_on_the_systems_node_when_the_checkout_is_not_on_path(venv):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_the_readme_app_is_instrumented_when_installed_from_a_clone(venv, examples, mode, tmp_path):
-    assert_instrumented(synth_readme_app(venv, examples, tmp_path, mode), mode, expected=2)
+def test_the_readme_app_is_instrumented_when_installed_from_a_clone(synthesized, mode):
+    assert_instrumented(synthesized["readme", mode], mode, expected=2)
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_the_example_app_is_instrumented_at_the_newest_aws_cdk_lib(venv, examples, mode, tmp_path):
-    assert_instrumented(synth_example_app(venv, examples, tmp_path, mode), mode, expected=6)
+def test_the_example_app_is_instrumented_at_the_newest_aws_cdk_lib(synthesized, mode):
+    assert_instrumented(synthesized["example", mode], mode, expected=6)
 
 
 def test_version_reports_the_package_its_layer_versions_and_aws_cdk_lib(venv, tmp_path):
