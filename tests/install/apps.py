@@ -26,31 +26,29 @@ WRAPPERS = {
     "nodejs": "/opt/nodejs/node_modules/datadog-lambda-js/handler.handler",
 }
 #: runs apps in one process (one import of aws-cdk-lib: 15 s at the floor, where aws_cdk
-#: imports every submodule): the README app as `python app.py` would (runpy, its output folder
-#: from CDK_OUTDIR), the example app through build_app (Forwarder mode as
-#: tests/examples/test_example_app.py switches it)
-DRIVER = (
-    """
-import os, runpy, sys
+#: imports every submodule). The README app runs as `python app.py` would (runpy); it writes to
+#: CDK_OUTDIR, which jsii's Node process read once at its start, so each run's templates are
+#: moved out before the next. The example app runs through build_app (Forwarder mode switched
+#: as tests/examples/test_example_app.py does).
+DRIVER = """
+import os, runpy, shutil, sys
 import cdk_datadog
 
 print(cdk_datadog.__file__)
 for app, mode, path, outdir in (arg.split("|") for arg in sys.argv[1:]):
     if app == "readme":
-        os.environ["CDK_OUTDIR"] = outdir
         runpy.run_path(path, run_name="__main__")
+        shutil.move(os.environ["CDK_OUTDIR"], outdir)
     else:
         from examples.app import build_app
 
         overrides = {}
         if mode == "forwarder":
             overrides = dict(
-                extension_layer_version=None, api_key_secret_arn=None, forwarder_arn=%r
+                extension_layer_version=None, api_key_secret_arn=None, forwarder_arn=FORWARDER
             )
         build_app(outdir=outdir, **overrides).synth()
-"""
-    % FORWARDER
-)
+""".replace("FORWARDER", repr(FORWARDER))
 
 
 def readme_app_source(source: str, mode: str) -> str:
@@ -77,7 +75,8 @@ def synth(
         if app == "readme":
             script.write_text(readme_app_source(source, mode), encoding="utf-8")
         args.append(f"{app}|{mode}|{script}|{workdir / f'out-{app}-{mode}'}")
-    result = venv.run("python", "-c", DRIVER, *args, cwd=workdir)
+    env = venv.env(CDK_OUTDIR=str(workdir / "cdk.out"))
+    result = venv.run("python", "-c", DRIVER, *args, cwd=workdir, env=env)
     assert result.returncode == 0, f"synthesizing {jobs} failed:\n{result.stderr}"
     package = Path(result.stdout.splitlines()[0])
     assert package.is_relative_to(venv.root), f"cdk_datadog came from {package}"
