@@ -1,7 +1,8 @@
 """Fixtures of the install tests: a fresh clone of the repository, and the apps' folder.
 
-Each test module builds its own venv(s) at module scope and is one xdist group (bin/test's
-`--dist loadgroup`, given by bin/test), so a venv is made once and the modules' installs run in parallel.
+Each test module builds its own venv(s) at module scope and is one xdist group (bin/test runs
+pytest with `--dist loadgroup`), so a venv is made once and the modules' installs run in
+parallel.
 """
 
 from __future__ import annotations
