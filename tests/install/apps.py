@@ -80,6 +80,13 @@ def synth(
     assert result.returncode == 0, f"synthesizing {jobs} failed:\n{result.stderr}"
     package = Path(result.stdout.splitlines()[0])
     assert package.is_relative_to(venv.root), f"cdk_datadog came from {package}"
+    return synthesized(workdir, jobs)
+
+
+def synthesized(
+    workdir: Path, jobs: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """The templates `synth` wrote into `workdir`, by job."""
     return {(app, mode): templates(workdir / f"out-{app}-{mode}") for app, mode in jobs}
 
 

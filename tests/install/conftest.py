@@ -7,8 +7,11 @@ parallel.
 
 from __future__ import annotations
 
+import fcntl
+import shutil
 import subprocess
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,3 +53,31 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def examples(clone: Path) -> Path:
     """The clone's examples/ (readme_app.py, app.py, functions/)."""
     return clone / "examples"
+
+
+@pytest.fixture(scope="session")
+def built_once(tmp_path_factory: pytest.TempPathFactory, worker_id: str):
+    """`built_once(name, build)`: the folder `build(folder)` filled, once per test run.
+
+    Under xdist the folder is shared by the workers (a file lock makes the others wait and then
+    reuse it), so a venv and its synths are made once even if the scheduler splits a module;
+    module fixtures alone would make them again in each worker that runs one of its tests.
+    """
+
+    def once(name: str, build: Callable[[Path], None]) -> Path:
+        if worker_id == "master":
+            folder = tmp_path_factory.mktemp(name)
+            build(folder)
+            return folder
+        root = tmp_path_factory.getbasetemp().parent  # this run's folder, shared by workers
+        folder = root / name
+        with open(root / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (folder / ".done").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir()
+                build(folder)
+                (folder / ".done").touch()
+        return folder
+
+    return once

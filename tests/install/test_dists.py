@@ -27,19 +27,22 @@ PACKAGE_FILES = (
 
 
 @pytest.fixture(scope="module")
-def dists(clone: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def dists(clone: Path, built_once) -> dict[str, Path]:
     """The sdist and the wheel `python -m build` makes, its build backend from the wheelhouse."""
-    outdir = tmp_path_factory.mktemp("dist")
-    env = {**os.environ, "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1"}
-    env["PIP_FIND_LINKS"] = str(WHEELHOUSE)
-    result = subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(outdir), str(clone)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, f"python -m build failed:\n{result.stdout}{result.stderr}"
+
+    def build(outdir: Path) -> None:
+        env = {**os.environ, "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1"}
+        env["PIP_FIND_LINKS"] = str(WHEELHOUSE)
+        result = subprocess.run(
+            [sys.executable, "-m", "build", "--outdir", str(outdir), str(clone)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, f"python -m build failed:\n{result.stdout}{result.stderr}"
+
+    outdir = built_once("dists", build)
     (sdist,) = outdir.glob("cdk_datadog-0.1.0.tar.gz")
     (wheel,) = outdir.glob("cdk_datadog-0.1.0-py3-none-any.whl")
     return {"sdist": sdist, "wheel": wheel}

@@ -15,6 +15,7 @@ import pytest
 from packaging.version import Version
 
 from tests.install.apps import MODES, assert_instrumented, synth
+from tests.install.apps import synthesized as synthesized_in
 from tests.install.venvs import Venv, make_venv
 from tests.install.wheelhouse import declared, floor_set
 
@@ -26,17 +27,28 @@ def pins() -> dict[str, str]:
     return dict(pin.split("==") for pin in floor_set(declared()))
 
 
-@pytest.fixture(scope="module")
-def venv(clone: Path, pins: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Venv:
-    venv = make_venv(tmp_path_factory.mktemp("venv") / "floor")
-    venv.pip_install(f"{clone}[cdk]", *(f"{name}=={version}" for name, version in pins.items()))
-    return venv
+JOBS = [(app, mode) for app in ("readme", "example") for mode in MODES]
 
 
 @pytest.fixture(scope="module")
-def synthesized(venv: Venv, examples: Path, tmp_path_factory: pytest.TempPathFactory):
-    jobs = [(app, mode) for app in ("readme", "example") for mode in MODES]
-    return synth(venv, examples, tmp_path_factory.mktemp("apps"), jobs)
+def built(clone: Path, examples: Path, pins: dict[str, str], built_once) -> Path:
+    def build(folder: Path) -> None:
+        venv = make_venv(folder / "venv")
+        venv.pip_install(f"{clone}[cdk]", *(f"{name}=={version}" for name, version in pins.items()))
+        (folder / "apps").mkdir()
+        synth(venv, examples, folder / "apps", JOBS)
+
+    return built_once("floor", build)
+
+
+@pytest.fixture(scope="module")
+def venv(built: Path) -> Venv:
+    return Venv(built / "venv")
+
+
+@pytest.fixture(scope="module")
+def synthesized(built: Path) -> dict:
+    return synthesized_in(built / "apps", JOBS)
 
 
 def test_the_floor_venv_has_every_declared_lower_bound(venv, pins):

@@ -9,23 +9,35 @@ from pathlib import Path
 import pytest
 
 from tests.install.apps import MODES, assert_instrumented, synth
+from tests.install.apps import synthesized as synthesized_in
 from tests.install.venvs import Venv, make_venv
 from tests.install.wheelhouse import REPO_ROOT, declared, newest
 
 pytestmark = pytest.mark.xdist_group("install-clone")
 
 
-@pytest.fixture(scope="module")
-def venv(clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Venv:
-    venv = make_venv(tmp_path_factory.mktemp("venv") / "clone")
-    venv.pip_install(f"{clone}[cdk]")
-    return venv
+JOBS = [(app, mode) for app in ("readme", "example") for mode in MODES]
 
 
 @pytest.fixture(scope="module")
-def synthesized(venv: Venv, examples: Path, tmp_path_factory: pytest.TempPathFactory):
-    jobs = [(app, mode) for app in ("readme", "example") for mode in MODES]
-    return synth(venv, examples, tmp_path_factory.mktemp("apps"), jobs)
+def built(clone: Path, examples: Path, built_once) -> Path:
+    def build(folder: Path) -> None:
+        venv = make_venv(folder / "venv")
+        venv.pip_install(f"{clone}[cdk]")
+        (folder / "apps").mkdir()
+        synth(venv, examples, folder / "apps", JOBS)
+
+    return built_once("clone", build)
+
+
+@pytest.fixture(scope="module")
+def venv(built: Path) -> Venv:
+    return Venv(built / "venv")
+
+
+@pytest.fixture(scope="module")
+def synthesized(built: Path) -> dict:
+    return synthesized_in(built / "apps", JOBS)
 
 
 def test_pip_installs_the_clone_with_the_newest_declared_dependencies(venv):
