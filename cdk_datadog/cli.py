@@ -5,6 +5,7 @@
     cdk-datadog lint-rules-path     (for cfn-lint --append-rules)
     cdk-datadog serverless          (the Serverless Framework plugin's backend: JSON on
                                      stdin and stdout, see cdk_datadog.serverless.backend)
+    cdk-datadog --version           (the package, its default layer versions, aws-cdk-lib, Node)
 
 Exit status: 0 on success, 1 on an invalid template or option (one line on stderr, no
 traceback), 2 on a usage error. Notes go to stderr, one line each, with the function's logical
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -171,12 +173,68 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def version_text() -> str:
+    """What `--version` prints: a one-glance check of an install.
+
+    The package version, the layer versions its data file uses when no `*_layer_version` is
+    given (they change with the package version, so pinning one pins the other), whether the
+    CDK constructs can be imported (aws-cdk-lib found, and which), and the Node that jsii
+    would start. Nothing is imported from aws-cdk-lib: that would start Node.
+    """
+    import importlib.metadata
+    import importlib.util
+    import platform
+    import shutil
+    import subprocess
+
+    from cdk_datadog import __version__
+    from cdk_datadog.engine.catalog import DATA_FILE, load_catalog
+
+    package_dir = Path(__file__).resolve().parent
+    defaults = load_catalog().default_layer_versions
+    lines = [
+        f"cdk-datadog {__version__} ({package_dir}, Python {platform.python_version()})",
+        "default Datadog layer versions: "
+        + ", ".join(f"{name} {version}" for name, version in defaults.items())
+        + f" ({DATA_FILE.relative_to(package_dir.parent)})",
+    ]
+    if importlib.util.find_spec("aws_cdk") is None:
+        lines.append(
+            "aws-cdk-lib not installed: the cdk-datadog command and instrument_template work; "
+            'for the CDK constructs run `pip install "cdk-datadog[cdk]"`'
+        )
+    else:
+        found = ", ".join(
+            f"{name} {importlib.metadata.version(name)}" for name in ("aws-cdk-lib", "constructs")
+        )
+        lines.append(f"{found}: the CDK constructs are available")
+    node = shutil.which(os.environ.get("JSII_NODE") or "node")
+    if node is None:
+        lines.append("node: not found on PATH; jsii (the CDK constructs) needs Node 20 or newer")
+    else:
+        result = subprocess.run([node, "--version"], capture_output=True, text=True, check=False)
+        lines.append(f"node: {result.stdout.strip() or 'unknown version'} ({node})")
+    return "\n".join(lines)
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, computed only when asked (it reads the data file and runs node)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the install's versions, exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cdk-datadog",
         description="Instrument AWS Lambda functions of CloudFormation, SAM and Serverless "
         "Framework templates for Datadog, or report on them.",
     )
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True)
     instrument_parser = commands.add_parser("instrument", help="instrument a template")
     instrument_parser.add_argument("template", help="a JSON or YAML template")

@@ -14,7 +14,7 @@ import dataclasses
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from aws_cdk import Stack, Token
 from constructs import IConstruct
@@ -30,7 +30,7 @@ from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.resources import NewResource, nag_metadata
 from cdk_datadog.engine.stack import STACK, Control, StackInput, StackPlan, plan_stack
 
-Decision = Union[Plan, Skip]
+Decision = Plan | Skip
 #: below the default priority of `Tags.of(...).add` (100), so the user's tags win
 TAG_PRIORITY = 50
 #: what is read of a stack to plan it; every other resource is only counted

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from cdk_datadog.engine import cfn
 from cdk_datadog.engine import notes as nk
@@ -42,7 +42,7 @@ from cdk_datadog.engine.planner import plan_function
 from cdk_datadog.engine.resources import Acknowledgment, NewResource, ResourceChange
 from cdk_datadog.engine.step_functions import plan_state_machines
 
-Decision = Union[Plan, Skip]
+Decision = Plan | Skip
 #: where notes about the stack as a whole go
 STACK = ""
 
