@@ -126,6 +126,7 @@ def _report(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"Datadog instrumentation in {args.path}")
     for column in (
@@ -138,10 +139,11 @@ def _report(args: argparse.Namespace) -> int:
         "extension",
         "forwarder",
         "status",
+        "reason [note id]",
     ):
-        table.add_column(column)
+        table.add_column(Text(column), overflow="fold")
     for row in rows:
-        table.add_row(
+        cells = (
             row.template,
             row.logical_id,
             row.runtime,
@@ -150,8 +152,10 @@ def _report(args: argparse.Namespace) -> int:
             "\n".join(row.layers) or "-",
             "yes" if row.extension else "no",
             "yes" if row.subscribed else "no",
-            f"{row.status}: {row.reason}",
+            row.status,
+            row.reason + (f"\n[{row.note_id}]" if row.note_id else ""),
         )
+        table.add_row(*(Text(cell) for cell in cells))  # Text: no rich markup in values
     Console(width=200).print(table)
     return 0
 

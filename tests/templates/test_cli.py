@@ -146,9 +146,15 @@ def test_report_lists_every_function_with_its_state_as_json():
     assert rows["Orders"]["status"] == "instrumented"
     assert rows["Orders"]["extension"] is True
     assert rows["Orders"]["layers"] == ["Datadog-Python312:128", "Datadog-Extension:101"]
+    assert rows["Orders"]["note_id"] is None
     assert rows["Legacy"]["status"] == "excluded"
-    assert rows["Legacy"]["reason"] == "excluded by Metadata Datadog.Instrument: false"
+    assert rows["Legacy"]["note_id"] == "cdk-datadog:Function.excluded"
+    assert (
+        rows["Legacy"]["reason"]
+        == "not instrumented: excluded by Metadata Datadog.Instrument: false"
+    )
     assert rows["Image"]["status"] == "partly"
+    assert rows["Image"]["note_id"] == "cdk-datadog:Function.containerImage"
     assert rows["Invoice"]["status"] == "instrumented"
 
 
@@ -170,3 +176,30 @@ def test_report_works_on_a_template_that_is_not_ours_and_says_partly():
     (row,) = report_rows(template)
     assert row.status == "partly"
     assert "not wrapped" in row.reason
+
+
+INTRINSIC_HANDLER = """\
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: !Sub "app.handler"
+      Role: arn:aws:iam::123456789012:role/r
+      Code: {ZipFile: x}
+"""
+
+
+def test_report_on_an_intrinsic_handler_says_why_in_the_table_instead_of_a_traceback(tmp_path):
+    path = tmp_path / "template.yaml"
+    path.write_text(INTRINSIC_HANDLER)
+    done = cdk_datadog("report", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "[cdk-datadog:Handler.unresolved]" in " ".join(done.stdout.split())
+
+
+def test_report_serverless_output_is_subscribed_in_the_table_and_as_json():
+    golden = str(FIXTURES / "templates" / "expected" / "serverless.json")
+    rows = json.loads(cdk_datadog("report", golden, "--json").stdout)
+    assert [row["subscribed"] for row in rows] == [True, True]

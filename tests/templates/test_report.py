@@ -139,7 +139,7 @@ SKIPPED = [
     ),
     (
         "handler too long",
-        _template(Fn=_function(Handler="a" * 120 + ".handler")),
+        _template(Fn=_function(Handler="a" * 121 + ".handler")),
         "not",
         "cdk-datadog:Handler.tooLong",
     ),
