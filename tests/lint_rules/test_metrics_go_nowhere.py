@@ -67,6 +67,17 @@ CASES = [
     ),
     pytest.param(
         _forwarder_mode(
+            {
+                "Group": log_group(),
+                "Sub": subscription({"Fn::GetAtt": ["Group", "LogGroupName"]}),
+            },
+            LoggingConfig={"LogGroup": {"Ref": "Group"}},
+        ),
+        set(),
+        id="LoggingConfig by Ref, filter by Fn::GetAtt on the group",
+    ),
+    pytest.param(
+        _forwarder_mode(
             {"Logs": NESTED, "Sub": subscription(FROM_NESTED)},
             LoggingConfig={"LogGroup": FROM_NESTED},
         ),
