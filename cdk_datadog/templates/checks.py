@@ -17,6 +17,7 @@ from typing import Any
 from cdk_datadog.engine import envvars as ev
 from cdk_datadog.engine.catalog import RuntimeInfo, load_catalog
 from cdk_datadog.engine.environment import environment_size
+from cdk_datadog.engine.facts import ReadContext, literal
 from cdk_datadog.engine.handler import CODE_WRAPPED_FAMILIES, datadog_handlers
 from cdk_datadog.engine.layers import layer_name_of
 from cdk_datadog.engine.limits import MAX_ENVIRONMENT_BYTES
@@ -97,16 +98,13 @@ def parameter_defaults(template: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _literal(value: Any, defaults: Mapping[str, Any]) -> Any:
-    if isinstance(value, Mapping) and set(value) == {"Ref"} and isinstance(value["Ref"], str):
-        return defaults.get(value["Ref"], value)
-    return value
-
-
 def carried(properties: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> Carried:
     """Read a function's properties (any shape: nothing here raises)."""
     properties = properties if isinstance(properties, Mapping) else {}
-    runtime = _literal(properties.get("Runtime"), defaults or {})
+    runtime = properties.get("Runtime")
+    if isinstance(runtime, Mapping) and isinstance(runtime.get("Ref"), str):
+        context = ReadContext(parameter_defaults=defaults or {})
+        runtime = literal(runtime, "Runtime", context, [])
     runtime = runtime if isinstance(runtime, str) else None
     architectures = properties.get("Architectures", ["x86_64"])
     architecture = None

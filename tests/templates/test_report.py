@@ -361,6 +361,7 @@ intrinsic = st.sampled_from(
     [
         {"Fn::Sub": "app.handler"},
         {"Ref": "Param"},
+        {"Ref": ["not", "a", "name"]},
         {"Fn::If": ["Cond", "a", "b"]},
         {"Fn::ImportValue": "x"},
         ["a", "list"],
