@@ -1,15 +1,18 @@
 """The `cdk-datadog` command: instrument a template, or report on templates.
 
     cdk-datadog instrument TEMPLATE [-o OUT] [--config FILE] [--set KEY=VALUE ...]
+                           [--allow-errors]
     cdk-datadog report PATH [--json]
     cdk-datadog lint-rules-path     (for cfn-lint --append-rules)
     cdk-datadog serverless          (the Serverless Framework plugin's backend: JSON on
                                      stdin and stdout, see cdk_datadog.serverless.backend)
     cdk-datadog --version           (the package, its default layer versions, aws-cdk-lib, Node)
 
-Exit status: 0 on success, 1 on an invalid template or option (one line on stderr, no
-traceback), 2 on a usage error. Notes go to stderr, one line each, with the function's logical
-id; an API key never appears in them.
+Exit status: 0 on success; 1 on an invalid template or option (one line on stderr, no
+traceback), or when `instrument` gives a note of level error (the instrumented template is
+still written, after the notes; `--allow-errors` exits 0), as an error annotation fails
+`cdk synth`; 2 on a usage error. Notes go to stderr, one line each, with the function's
+logical id and the note id; an API key never appears in them.
 """
 
 from __future__ import annotations
@@ -107,7 +110,12 @@ def _instrument(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     _write(dump_template(result.template, fmt), args.output)
-    if args.strict and result.errors:
+    if result.errors and not args.allow_errors:
+        print(
+            f"cdk-datadog: {len(result.errors)} error note(s): exit status 1 "
+            "(--allow-errors to exit 0)",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     return 0
 
@@ -143,6 +151,7 @@ def _report(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"Datadog instrumentation in {args.path}")
     for column in (
@@ -155,10 +164,11 @@ def _report(args: argparse.Namespace) -> int:
         "extension",
         "forwarder",
         "status",
+        "reason [note id]",
     ):
-        table.add_column(column)
+        table.add_column(Text(column), overflow="fold")
     for row in rows:
-        table.add_row(
+        cells = (
             row.template,
             row.logical_id,
             row.runtime,
@@ -167,8 +177,10 @@ def _report(args: argparse.Namespace) -> int:
             "\n".join(row.layers) or "-",
             "yes" if row.extension else "no",
             "yes" if row.subscribed else "no",
-            f"{row.status}: {row.reason}",
+            row.status,
+            row.reason + (f"\n[{row.note_id}]" if row.note_id else ""),
         )
+        table.add_row(*(Text(cell) for cell in cells))  # Text: no rich markup in values
     Console(width=200).print(table)
     return 0
 
@@ -246,8 +258,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", action="append", metavar="KEY=VALUE", help="an option, snake_case or camelCase"
     )
     instrument_parser.add_argument("--region", help="the region, when the template fixes none")
-    instrument_parser.add_argument(
-        "--strict", action="store_true", help="exit 1 when a note is an error"
+    on_errors = instrument_parser.add_mutually_exclusive_group()
+    on_errors.add_argument(
+        "--allow-errors",
+        action="store_true",
+        help="exit 0 even when a note is an error (by default such a note exits 1, as an "
+        "error annotation fails cdk synth)",
+    )
+    on_errors.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a note is an error: the default now, accepted for existing scripts",
     )
     instrument_parser.set_defaults(run=_instrument)
     report_parser = commands.add_parser("report", help="report on a template or a cdk.out")

@@ -256,6 +256,31 @@ def function_log_group(
     return None
 
 
+def function_subscribed(
+    logical_id: str, properties: Mapping[str, Any], groups: LogGroups, destination: Any = None
+) -> bool:
+    """Whether a subscription filter of the stack sends the function's log group somewhere (to
+    `destination`, when given), however the function and the filter name that group.
+
+    The group is the function's `LoggingConfig.LogGroup` when it has one; otherwise its default
+    group `/aws/lambda/<name>`, which a filter may name by the stack's group for it (`Ref`,
+    `Fn::GetAtt`), by `Fn::Sub`/`Fn::Join` on the function's `Ref`, or literally from its
+    `FunctionName`. `report` and the lint rules ask this of finished templates.
+    """
+    explicit = explicit_log_group(properties)
+    if explicit is not None:
+        group = log_group(explicit, groups)
+        return group is not None and groups.subscribed(group, destination)
+    candidates = [default_log_group(logical_id)]
+    declared = function_log_group(logical_id, properties, groups)
+    if declared is not None:
+        candidates.append(declared)
+    name = properties.get("FunctionName")
+    if isinstance(name, str):
+        candidates.append(LogGroup(f"name:{LAMBDA_LOG_PREFIX}{name}", f"{LAMBDA_LOG_PREFIX}{name}"))
+    return any(groups.subscribed(group, destination) for group in candidates)
+
+
 def _by_name(groups: LogGroups, name: str) -> tuple[str, Any]:
     found = groups.by_name[name]
     return f"id:{found}", {"Ref": found}

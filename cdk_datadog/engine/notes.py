@@ -41,7 +41,7 @@ class Note:
         return f"[{self.kind.id}] {self.message}"
 
 
-def note(kind: NoteKind, **values: object) -> Note:
+def note(kind: NoteKind, /, **values: object) -> Note:
     return Note(kind, kind.message.format(**values))
 
 
