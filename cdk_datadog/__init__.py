@@ -9,7 +9,9 @@ without it, and so that `import cdk_datadog` does not start jsii's Node process.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from cdk_datadog.errors import DatadogError
 
 __version__ = "0.1.0"
 
@@ -17,15 +19,24 @@ __all__ = [
     "CdkNotInstalled",
     "Datadog",
     "DatadogConfig",
+    "DatadogError",
     "DatadogIntegrationRole",
     "DatadogLambda",
     "DatadogStepFunctions",
     "OptionError",
+    "TemplateError",
     "__version__",
     "instrument_template",
 ]
 
 from cdk_datadog.engine.config import DatadogConfig, OptionError
+
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and IDEs
+    from cdk_datadog.cdk.constructs import Datadog, DatadogLambda
+    from cdk_datadog.cdk.integration_role import DatadogIntegrationRole
+    from cdk_datadog.cdk.step_functions import DatadogStepFunctions
+    from cdk_datadog.templates.io import TemplateError
+    from cdk_datadog.templates.transform import instrument_template
 
 _LAZY = {
     "Datadog": "cdk_datadog.cdk.constructs",
@@ -33,12 +44,13 @@ _LAZY = {
     "DatadogIntegrationRole": "cdk_datadog.cdk.integration_role",
     "DatadogStepFunctions": "cdk_datadog.cdk.step_functions",
     "instrument_template": "cdk_datadog.templates.transform",
+    "TemplateError": "cdk_datadog.templates.io",
 }
 #: the distributions of the `cdk` extra, by the top-level module they install
 _CDK_MODULES = {"aws_cdk": "aws-cdk-lib", "constructs": "constructs", "jsii": "jsii"}
 
 
-class CdkNotInstalled(ImportError):
+class CdkNotInstalled(DatadogError, ImportError):
     """The CDK constructs were imported where aws-cdk-lib is not installed.
 
     An ImportError, so that code which already tolerates a missing optional dependency

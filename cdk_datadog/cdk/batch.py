@@ -25,6 +25,7 @@ from constructs import IConstruct
 
 from cdk_datadog.engine.notes import ERROR, INFO
 from cdk_datadog.engine.plan import Note
+from cdk_datadog.errors import DatadogError
 
 ASSEMBLY = "cdk-datadog-batch"
 #: the version in cdk_datadog/cdk/node/package.json (a test keeps them equal)
@@ -33,7 +34,7 @@ TARBALL = f"{ASSEMBLY}@{VERSION}.jsii.tgz"
 _JSII_PACKAGE = "cdk_datadog.cdk._jsii"
 
 
-class NodeHelperMissing(RuntimeError):
+class NodeHelperMissing(DatadogError, RuntimeError):
     """The compiled Node helper is not installed next to the package."""
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from cdk_datadog.engine import options as opt
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.tokens import is_token
+from cdk_datadog.errors import DatadogError
 
 APP_SEC_MODES = ("off", "on", "extension", "tracer")
 LOG_LEVELS = ("trace", "debug", "info", "warn", "warning", "error", "critical", "off")
@@ -40,7 +41,7 @@ _ARN_EXAMPLES = {
 }
 
 
-class OptionError(ValueError):
+class OptionError(DatadogError, ValueError):
     """An option has a wrong name, type or value, or clashes with another option."""
 
     def __init__(self, option: str, problem: str) -> None:

@@ -45,6 +45,7 @@ from cdk_datadog.engine.config import (
 from cdk_datadog.engine.envvars import DD_LAMBDA_HANDLER
 from cdk_datadog.engine.handler import datadog_handlers
 from cdk_datadog.engine.plan import Note
+from cdk_datadog.errors import DatadogError
 from cdk_datadog.serverless.functions import plan_service_functions
 from cdk_datadog.serverless.translate import (
     API_KEY_ENVIRONMENT,
@@ -63,7 +64,7 @@ HOOKS = ("functions", "template")
 KEY_NOT_APPLIED = "cdk-datadog:Serverless.keyNotApplied"
 
 
-class RequestError(ValueError):
+class RequestError(DatadogError, ValueError):
     """The plugin sent something this backend cannot answer."""
 
 

@@ -20,13 +20,15 @@ import yaml
 from cfn_flip.yaml_dumper import STR_MAX_LENGTH_QUOTED, STR_MAX_LINES_QUOTED, fn_representer
 from cfn_tools.yaml_loader import construct_getatt
 
+from cdk_datadog.errors import DatadogError
+
 TAG_MAP = "tag:yaml.org,2002:map"
 UNCONVERTED_TAGS = ("Ref", "Condition")
 _C_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _C_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class TemplateError(ValueError):
+class TemplateError(DatadogError, ValueError):
     """The template cannot be read, or is not a CloudFormation template."""
 
 

@@ -112,18 +112,39 @@ def stack_input(
     )
 
 
+#: the shapes the engine reads, by property: a function whose property has another shape is
+#: refused with a message naming it, rather than read wrongly
+_SHAPES: dict[str, tuple[type, ...]] = {
+    "Runtime": (str, dict),
+    "Handler": (str, dict),
+    "Layers": (list, dict),
+    "Environment": (dict,),
+    "Architectures": (list, dict),
+    "LoggingConfig": (dict,),
+    "Tags": (list, dict),
+    "PackageType": (str, dict),
+    "FunctionName": (str, dict),
+}
+
+
 def _checked_properties(logical_id: str, resource: dict[str, Any]) -> dict[str, Any]:
     properties = resource.get("Properties", {})
     if not isinstance(properties, dict):
         raise TemplateError(f"function {logical_id}: Properties must be a mapping")
-    for prop, kinds in (("Runtime", (str, dict)), ("Handler", (str, dict)), ("Layers", (list,))):
+    for prop, kinds in _SHAPES.items():
         if prop in properties and not isinstance(properties[prop], kinds):
-            expected = " or ".join(kind.__name__ for kind in kinds)
-            raise TemplateError(
-                f"function {logical_id}: {prop} must be a {expected}, "
-                f"not a {type(properties[prop]).__name__}"
-            )
+            _wrong_shape(logical_id, prop, kinds, properties[prop])
+    variables = properties.get("Environment", {}).get("Variables", {})
+    if not isinstance(variables, dict):
+        _wrong_shape(logical_id, "Environment.Variables", (dict,), variables)
     return properties
+
+
+def _wrong_shape(logical_id: str, prop: str, kinds: tuple[type, ...], value: Any) -> None:
+    expected = " or ".join("mapping" if kind is dict else kind.__name__ for kind in kinds)
+    raise TemplateError(
+        f"function {logical_id}: {prop} must be a {expected}, not a {type(value).__name__}"
+    )
 
 
 def instrument(template: Any, **options: Any) -> Result:

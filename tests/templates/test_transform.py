@@ -11,7 +11,7 @@ import pytest
 
 from cdk_datadog import instrument_template
 from cdk_datadog.engine.config import OptionError
-from cdk_datadog.templates.io import dump_template, load_template
+from cdk_datadog.templates.io import TemplateError, dump_template, load_template
 from cdk_datadog.templates.transform import instrument
 from tests.support.cfn_lint import lint_errors
 
@@ -229,11 +229,24 @@ def test_invalid_options_raise_a_value_error_naming_the_option(options, option):
         "text",
         {"Resources": []},
         {"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": []}}},
+        {"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {"Environment": 42}}}},
+        {
+            "Resources": {
+                "F": {
+                    "Type": "AWS::Serverless::Function",
+                    "Properties": {"Environment": {"Variables": ["A=1"]}},
+                }
+            }
+        },
+        {"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {"Tags": "a=b"}}}},
     ],
 )
 def test_malformed_templates_raise_a_clear_value_error(template):
-    with pytest.raises(ValueError):
+    with pytest.raises(TemplateError) as raised:
         instrument_template(template, source_code_integration=False)
+    assert isinstance(raised.value, ValueError)
+    if "F" in str(template):
+        assert str(raised.value).startswith("function F: ")
 
 
 def test_a_runtime_given_by_an_unknown_intrinsic_is_skipped_with_a_note_not_guessed():
