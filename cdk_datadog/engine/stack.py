@@ -20,7 +20,7 @@ from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.api_gateway import STAGE_TYPES, plan_api_stages
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.config import DatadogConfig, OptionError, function_settings
-from cdk_datadog.engine.facts import ReadContext, function_facts
+from cdk_datadog.engine.facts import FunctionFacts, ReadContext, function_facts
 from cdk_datadog.engine.grants import (
     XRAY_WILDCARD_REASON,
     SecretFacts,
@@ -137,14 +137,17 @@ def _metadata_settings(logical_id: str, resource: Mapping[str, Any]) -> Control 
         raise OptionError(error.option, f"function {logical_id}: {error.problem}") from None
 
 
-def _with_control(facts: Any, control: Control | None) -> Any:
-    if control is None:
-        return facts
+def _with_controls(
+    facts: FunctionFacts, front_end: Control | None, metadata: Control | None
+) -> FunctionFacts:
+    """The facts with the front end's opt-out, and the per-function settings: the function's
+    `Metadata.Datadog` over the front end's (serverless.yml's per-function blocks)."""
+    settings = metadata if metadata is not None and metadata.settings else front_end
     return dataclasses.replace(
         facts,
-        opt_out=facts.opt_out or control.opt_out,
-        settings=control.settings or facts.settings,
-        settings_source=control.source if control.settings else facts.settings_source,
+        opt_out=facts.opt_out or (front_end.opt_out if front_end is not None else None),
+        settings=settings.settings if settings is not None else (),
+        settings_source=settings.source if settings is not None and settings.settings else None,
     )
 
 
@@ -171,10 +174,10 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
         facts, read_notes = function_facts(
             logical_id, resource, properties, context, stack.paths.get(logical_id)
         )
-        control = _metadata_settings(logical_id, resource) or stack.controls.get(logical_id)
-        if stack.controls.get(logical_id) is not None and stack.controls[logical_id].opt_out:
-            control = stack.controls[logical_id]
-        decision = plan_function(_with_control(facts, control), config)
+        facts = _with_controls(
+            facts, stack.controls.get(logical_id), _metadata_settings(logical_id, resource)
+        )
+        decision = plan_function(facts, config)
         decisions[logical_id] = decision
         notes.extend((logical_id, n) for n in read_notes)
         if isinstance(decision, Skip):
