@@ -71,8 +71,10 @@ class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{ASSEMBLY}.Batch"):
 
     @jsii.member(jsii_name="readStack")
     @builtins.classmethod
-    def read_stack(cls, resources: list[Any], parameters: list[Any]) -> dict[str, Any]:
-        return jsii.sinvoke(cls, "readStack", [resources, parameters])
+    def read_stack(
+        cls, resources: list[Any], parameters: list[Any], shallow: list[Any]
+    ) -> dict[str, Any]:
+        return jsii.sinvoke(cls, "readStack", [resources, parameters, shallow])
 
     @jsii.member(jsii_name="writeStack")
     @builtins.classmethod
@@ -127,14 +129,15 @@ class Reading:
 
 
 def read_stack(
-    resources: Sequence[Any], parameters: Sequence[Any] = ()
+    resources: Sequence[Any], parameters: Sequence[Any] = (), shallow: Sequence[Any] = ()
 ) -> tuple[list[Reading], dict[str, Any]]:
-    """The resources as CloudFormation renders them, and the parameters' defaults by logical
+    """The resources as CloudFormation renders them (those in `shallow`, whose type alone
+    matters, as `{"Type": ...}`, after the others), and the parameters' defaults by logical
     id, in one call."""
-    if not resources and not parameters:
+    if not resources and not parameters and not shallow:
         return [], {}
     _load()
-    result = _Batch.read_stack(list(resources), list(parameters))
+    result = _Batch.read_stack(list(resources), list(parameters), list(shallow))
     data = orjson.loads(result["json"])
     readings = [
         Reading(item["logicalId"], item["resource"], item["path"], item["id"], scope)

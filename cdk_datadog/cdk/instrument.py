@@ -40,12 +40,13 @@ READ_TYPES = frozenset(
         cfn.LOG_GROUP,
         cfn.SUBSCRIPTION_FILTER,
         cfn.STATE_MACHINE,
-        cfn.IAM_ROLE,
         cfn.DISTRIBUTION,
         cfn.LAMBDA_VERSION,
         *STAGE_TYPES,
     }
 )
+#: read as their type alone: the engine asks only whether a role is the stack's
+SHALLOW_TYPES = frozenset({cfn.IAM_ROLE})
 #: the aws-cdk-lib L1 class of each type the engine adds (typed, so `Tags.of` and cdk-nag
 #: see them as they see the user's own resources)
 L1_CLASSES = {
@@ -204,14 +205,16 @@ class Instrumenter:
         """
         stack = tree.nodes[stack_index]
         registry = self._registry
-        mine, read, parameters, count = [], [], [], CDK_METADATA
+        mine, read, parameters, shallow, count = [], [], [], [], CDK_METADATA
         for index in indexes:
             kind = tree.types[index]
             if kind == PARAMETER:
                 parameters.append(tree.nodes[index])
             elif kind:
                 count += 1
-                if kind in READ_TYPES:
+                if kind in SHALLOW_TYPES:
+                    shallow.append(tree.nodes[index])
+                elif kind in READ_TYPES:
                     node = tree.nodes[index]
                     read.append(node)
                     ref = jsii_ref(node)
@@ -232,12 +235,12 @@ class Instrumenter:
             del self.log_groups[ref]
         if do_others:
             registry.done.add(jsii_ref(stack))
-        readings, defaults = read_stack(read, parameters)
+        readings, defaults = read_stack(read, parameters, shallow)
         wanted = set(mine)
         self._plan_and_write(
             stack,
             readings,
-            read,
+            [*read, *shallow],
             defaults,
             count,
             selected=frozenset(r.logical_id for r, ref in zip(readings, refs) if ref in wanted),

@@ -176,11 +176,13 @@ export class Batch {
    *
    * @param resources CfnResource constructs
    * @param parameters CfnParameter constructs
+   * @param shallow CfnResource constructs of which only the type matters (IAM roles): read
+   *   as `{Type}` alone, after `resources`
    * @returns `json`: `resources`, per resource its `logicalId`, `resource`, `path` and `id`;
    *   `parameters`, per parameter its `logicalId` and resolved `default`; `scopes`: per
    *   resource, its parent construct
    */
-  public static readStack(resources: any[], parameters: any[]): any {
+  public static readStack(resources: any[], parameters: any[], shallow: any[]): any {
     const lib = cdk();
     const readings = resources.map((resource: any) => {
       const stack = lib.Stack.of(resource);
@@ -193,13 +195,21 @@ export class Batch {
         id: resource.node.id,
       };
     });
+    for (const resource of shallow) {
+      readings.push({
+        logicalId: lib.Stack.of(resource).resolve(resource.logicalId),
+        resource: { Type: resource.cfnResourceType },
+        path: resource.node.path,
+        id: resource.node.id,
+      });
+    }
     const defaults = parameters.map((parameter: any) => ({
       logicalId: lib.Stack.of(parameter).resolve(parameter.logicalId),
       default: lib.Stack.of(parameter).resolve(parameter.default),
     }));
     return {
       json: JSON.stringify({ resources: readings, parameters: defaults }),
-      scopes: resources.map((resource: any) => resource.node.scope),
+      scopes: [...resources, ...shallow].map((resource: any) => resource.node.scope),
     };
   }
 
