@@ -3,7 +3,8 @@ serverless-plugin-datadog documents) or a plain YAML/JSON file of options.
 
 serverless.yml's own names differ from ours in places (`enableDDTracing`, `addExtension`,
 `apiKMSKey`); they are translated here, and keys the plugin documents that have no meaning
-for a template transform (monitors, app keys) are reported and ignored rather than guessed.
+for a template transform (app keys, failOnError) are reported and ignored rather than guessed.
+`monitors` become Datadog::Monitors::Monitor resources of the template.
 """
 
 from __future__ import annotations
@@ -32,14 +33,12 @@ SERVERLESS_KEYS = {
     "enableASM": "enable_datadog_asm",
     "appSecMode": "datadog_app_sec_mode",
     "redirectHandlers": "redirect_handler",
-    "enableStepFunctionsTracing": "step_functions",
     "subscribeToStepFunctionLogs": "step_functions",
 }
 #: documented by the plugin, meaningless for a template transform: ignored, with a warning
 IGNORED_KEYS = frozenset(
     {
         "appKey",
-        "monitors",
         "monitorsApiKey",
         "monitorsAppKey",
         "integrationTesting",

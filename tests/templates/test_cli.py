@@ -78,7 +78,7 @@ def test_config_takes_serverless_yml_custom_datadog_and_per_function_blocks():
     assert hello["Layers"] == ["arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Python312:128"]
     greeter = resources["HelloDashworldLambdaFunction"]["Properties"]["Environment"]["Variables"]
     assert greeter["DD_SERVICE"] == "greeter"
-    assert "'monitors' does not apply here" in done.stderr
+    assert "'failOnError' does not apply here" in done.stderr
 
 
 def test_a_plain_options_file_in_camel_case(tmp_path):
