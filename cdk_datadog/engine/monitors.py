@@ -122,7 +122,15 @@ OPTION_KEYS: dict[str, tuple[str, Any]] = {
     "no_data_timeframe": ("NoDataTimeframe", _is_int),
     "notification_preset_name": (
         "NotificationPresetName",
-        _one_of("show_all", "hide_query", "hide_handles", "hide_all"),
+        _one_of(
+            "show_all",
+            "hide_query",
+            "hide_handles",
+            "hide_all",
+            "hide_query_and_handles",
+            "show_only_snapshot",
+            "hide_handles_and_footer",
+        ),
     ),
     "notify_audit": ("NotifyAudit", _is_bool),
     "notify_by": ("NotifyBy", _is_str_list),
