@@ -276,8 +276,7 @@ def _egress_notes(
         properties = cfn.properties_of(resource)
         own = (properties.get("Environment") or {}).get("Variables") or {}
         environment = {**plan.environment, **(own if isinstance(own, Mapping) else {})}
-        site = plan.environment.get("DD_SITE", config.site)
-        warning = egress_note(properties, environment, site, network)
+        warning = egress_note(properties, environment, config.site, network)
         if warning is not None:
             found.append((logical_id, warning))
     return found

@@ -142,7 +142,8 @@ def egress_note(
     network: Network,
 ) -> Note | None:
     """A warning when the function needs to call Datadog (`environment`: its variables once
-    instrumented) from subnets of the stack that have no route out."""
+    instrumented; `site` where they set no DD_SITE) from subnets of the stack that have no
+    route out."""
     if str(environment.get(ev.DD_FLUSH_TO_LOG, "")).lower() == "true":
         return None
     if any(environment.get(name) for name in PROXY_VARIABLES):
