@@ -11,7 +11,7 @@ from aws_cdk.assertions import Template
 
 from cdk_datadog import Datadog, DatadogStepFunctions
 from cdk_datadog.engine.step_functions_tracing import JSON_MERGE
-from tests.cdk.test_step_functions_tracing import definition_states
+from tests.cdk.test_step_functions_tracing_cdk import definition_states
 from tests.support.cdk_apps import python_function
 
 FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder"

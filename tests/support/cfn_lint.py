@@ -17,7 +17,7 @@ _CONFIG = ManualArgs(ignore_checks=["W3005"], regions=["us-east-1"])
 
 #: third-party CloudFormation registry types cfn-lint has no schema for (it reports E3006,
 #: "Resource type does not exist"); their properties are checked against the type's own
-#: schema elsewhere (tests/cdk/test_monitors.py)
+#: schema elsewhere (tests/cdk/test_monitors_cdk.py)
 REGISTRY_TYPES = ("Datadog::Monitors::Monitor",)
 
 
