@@ -386,8 +386,9 @@ MONITORS_REGISTRY_TYPE = _kind(
     "added {count} Datadog::Monitors::Monitor resource(s); CloudFormation creates them only "
     "where that registry type is activated",
     "Datadog::Monitors::Monitor is a third-party CloudFormation registry type: activate it once "
-    "per account and region (with a Datadog API key and application key in its type "
-    "configuration), as Datadog's 'Datadog-AWS CloudFormation' page shows, before deploying.",
+    "per account and region, with a Datadog API key and application key (and the API URL of "
+    "a site other than US1) in its type configuration, as Datadog's 'Datadog-Amazon "
+    "CloudFormation' guide shows, before deploying.",
 )
 NETWORK_NO_EGRESS = _kind(
     "Network.noEgress",
