@@ -132,8 +132,9 @@ def _instrument_remaining_log_groups(instrumenter: Instrumenter) -> None:
 def instrument_functions(
     instrumenter: Instrumenter, scope: IConstruct, functions: Iterable[Any]
 ) -> None:
-    """Instrument these (L2 or L1) functions, stack by stack: those under `scope` in its tree,
-    read once, any other (in another Stage) in its own stack's tree."""
+    """Instrument these (L2 or L1) functions, or state machines (`DatadogStepFunctions`),
+    stack by stack: those under `scope` in its tree, read once, any other (in another Stage)
+    in its own stack's tree."""
     tree = construct_tree.read(scope)
     instrument_tree(instrumenter, scope, tree, others=False)
     in_tree = {jsii_ref(node) for node in tree.nodes}

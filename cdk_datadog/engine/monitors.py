@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,49 +55,37 @@ class MonitorRequest:
 # -- the overrides the plugin passes to Datadog's monitor API, and their resource property ------
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+@dataclass(frozen=True)
+class _Check:
+    """What a setting's value must be, and how an error message says it."""
+
+    test: Callable[[Any], bool]
+    expected: str
+
+    def __call__(self, value: Any) -> bool:
+        return self.test(value)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _one_of(*allowed: str) -> _Check:
+    return _Check(lambda value: value in allowed, "one of " + ", ".join(map(repr, allowed)))
 
 
-def _is_str(value: Any) -> bool:
-    return isinstance(value, str)
+def _each_of(*allowed: str) -> _Check:
+    return _Check(
+        lambda value: isinstance(value, list) and all(item in allowed for item in value),
+        "a list of " + ", ".join(map(repr, allowed)),
+    )
 
 
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool)
-
-
-def _is_str_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-def _one_of(*allowed: str):
-    def check(value: Any) -> bool:
-        return value in allowed
-
-    check.expected = "one of " + ", ".join(repr(a) for a in allowed)  # type: ignore[attr-defined]
-    return check
-
-
-def _each_of(*allowed: str):
-    def check(value: Any) -> bool:
-        return isinstance(value, list) and all(item in allowed for item in value)
-
-    check.expected = "a list of " + ", ".join(repr(a) for a in allowed)  # type: ignore[attr-defined]
-    return check
-
-
-_EXPECTED = {
-    _is_int: "a whole number",
-    _is_number: "a number",
-    _is_str: "a string",
-    _is_bool: "true or false",
-    _is_str_list: "a list of strings",
-}
+INT = _Check(lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number")
+NUMBER = _Check(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "a number")
+STR = _Check(lambda v: isinstance(v, str), "a string")
+BOOL = _Check(lambda v: isinstance(v, bool), "true or false")
+STR_LIST = _Check(
+    lambda v: isinstance(v, list) and all(isinstance(item, str) for item in v),
+    "a list of strings",
+)
+PRIORITY = _Check(lambda v: INT(v) and v in PRIORITIES, "a whole number from 1 to 5")
 
 #: options.thresholds: the API's names -> the resource's (MonitorThresholds)
 THRESHOLD_KEYS = {
@@ -111,15 +99,15 @@ THRESHOLD_KEYS = {
 THRESHOLD_WINDOW_KEYS = {"trigger_window": "TriggerWindow", "recovery_window": "RecoveryWindow"}
 #: options: the API's names -> (the resource's MonitorOptions property, check); those that
 #: apply to a metric monitor
-OPTION_KEYS: dict[str, tuple[str, Any]] = {
-    "enable_logs_sample": ("EnableLogsSample", _is_bool),
-    "escalation_message": ("EscalationMessage", _is_str),
-    "evaluation_delay": ("EvaluationDelay", _is_int),
-    "include_tags": ("IncludeTags", _is_bool),
-    "locked": ("Locked", _is_bool),
-    "new_group_delay": ("NewGroupDelay", _is_int),
-    "new_host_delay": ("NewHostDelay", _is_int),
-    "no_data_timeframe": ("NoDataTimeframe", _is_int),
+OPTION_KEYS: dict[str, tuple[str, _Check | None]] = {
+    "enable_logs_sample": ("EnableLogsSample", BOOL),
+    "escalation_message": ("EscalationMessage", STR),
+    "evaluation_delay": ("EvaluationDelay", INT),
+    "include_tags": ("IncludeTags", BOOL),
+    "locked": ("Locked", BOOL),
+    "new_group_delay": ("NewGroupDelay", INT),
+    "new_host_delay": ("NewHostDelay", INT),
+    "no_data_timeframe": ("NoDataTimeframe", INT),
     "notification_preset_name": (
         "NotificationPresetName",
         _one_of(
@@ -132,38 +120,32 @@ OPTION_KEYS: dict[str, tuple[str, Any]] = {
             "hide_handles_and_footer",
         ),
     ),
-    "notify_audit": ("NotifyAudit", _is_bool),
-    "notify_by": ("NotifyBy", _is_str_list),
-    "notify_no_data": ("NotifyNoData", _is_bool),
+    "notify_audit": ("NotifyAudit", BOOL),
+    "notify_by": ("NotifyBy", STR_LIST),
+    "notify_no_data": ("NotifyNoData", BOOL),
     "on_missing_data": (
         "OnMissingData",
         _one_of("default", "show_no_data", "show_and_notify_no_data", "resolve"),
     ),
-    "renotify_interval": ("RenotifyInterval", _is_int),
-    "renotify_occurrences": ("RenotifyOccurrences", _is_int),
+    "renotify_interval": ("RenotifyInterval", INT),
+    "renotify_occurrences": ("RenotifyOccurrences", INT),
     "renotify_statuses": ("RenotifyStatuses", _each_of("alert", "no data", "warn")),
-    "require_full_window": ("RequireFullWindow", _is_bool),
-    "timeout_h": ("TimeoutH", _is_int),
+    "require_full_window": ("RequireFullWindow", BOOL),
+    "timeout_h": ("TimeoutH", INT),
     "thresholds": ("Thresholds", None),
     "threshold_windows": ("ThresholdWindows", None),
 }
 #: top-level overrides -> the resource's property and check; `options` and `query` apart
-TOP_LEVEL_KEYS: dict[str, tuple[str, Any]] = {
-    "name": ("Name", _is_str),
-    "message": ("Message", _is_str),
-    "tags": ("Tags", _is_str_list),
-    "priority": ("Priority", lambda value: _is_int(value) and value in PRIORITIES),
+TOP_LEVEL_KEYS: dict[str, tuple[str, _Check]] = {
+    "name": ("Name", STR),
+    "message": ("Message", STR),
+    "tags": ("Tags", STR_LIST),
+    "priority": ("Priority", PRIORITY),
     "type": ("Type", _one_of(*METRIC_TYPES)),
-    "restricted_roles": ("RestrictedRoles", _is_str_list),
+    "restricted_roles": ("RestrictedRoles", STR_LIST),
 }
 #: serverless-plugin-datadog's README puts it at the top level; the API reads it in options
 TOP_LEVEL_OPTIONS = frozenset({"require_full_window"})
-
-
-def _expected(check: Any) -> str:
-    if check in _EXPECTED:
-        return _EXPECTED[check]
-    return getattr(check, "expected", "another value")
 
 
 def _fail(where: str, problem: str) -> OptionError:
@@ -176,14 +158,14 @@ def _unknown(where: str, key: str, known: list[str]) -> OptionError:
     return _fail(where, f"`{key}` is not a setting of it{hint}; settings are: " + ", ".join(known))
 
 
-def _check_nested(where: str, value: Any, keys: Mapping[str, str], check: Any) -> None:
+def _check_nested(where: str, value: Any, keys: Mapping[str, str], check: _Check) -> None:
     if not isinstance(value, Mapping):
         raise _fail(where, f"expected a mapping, got {value!r}")
     for key, item in value.items():
         if key not in keys:
             raise _unknown(where, key, list(keys))
         if not check(item):
-            raise _fail(f"{where}.{key}", f"expected {_expected(check)}, got {item!r}")
+            raise _fail(f"{where}.{key}", f"expected {check.expected}, got {item!r}")
 
 
 def _check_options(where: str, options: Any) -> None:
@@ -194,11 +176,11 @@ def _check_options(where: str, options: Any) -> None:
             raise _unknown(where, key, list(OPTION_KEYS))
         _, check = OPTION_KEYS[key]
         if key == "thresholds":
-            _check_nested(f"{where}.thresholds", value, THRESHOLD_KEYS, _is_number)
+            _check_nested(f"{where}.thresholds", value, THRESHOLD_KEYS, NUMBER)
         elif key == "threshold_windows":
-            _check_nested(f"{where}.threshold_windows", value, THRESHOLD_WINDOW_KEYS, _is_str)
+            _check_nested(f"{where}.threshold_windows", value, THRESHOLD_WINDOW_KEYS, STR)
         elif not check(value):
-            raise _fail(f"{where}.{key}", f"expected {_expected(check)}, got {value!r}")
+            raise _fail(f"{where}.{key}", f"expected {check.expected}, got {value!r}")
 
 
 def _check_overrides(monitor_id: str, overrides: Any) -> dict[str, Any]:
@@ -220,12 +202,11 @@ def _check_overrides(monitor_id: str, overrides: Any) -> dict[str, Any]:
         elif key in TOP_LEVEL_OPTIONS:
             _, check = OPTION_KEYS[key]
             if not check(value):
-                raise _fail(f"{where}.{key}", f"expected {_expected(check)}, got {value!r}")
+                raise _fail(f"{where}.{key}", f"expected {check.expected}, got {value!r}")
         elif key in TOP_LEVEL_KEYS:
             _, check = TOP_LEVEL_KEYS[key]
             if not check(value):
-                expected = "a whole number from 1 to 5" if key == "priority" else _expected(check)
-                raise _fail(f"{where}.{key}", f"expected {expected}, got {value!r}")
+                raise _fail(f"{where}.{key}", f"expected {check.expected}, got {value!r}")
         else:
             raise _unknown(where, key, known)
     _check_thresholds(monitor_id, dict(overrides))
