@@ -1,7 +1,11 @@
 """Packaging for cdk-datadog.
 
 Runtime dependencies are ranges (a library must not pin its users); the `dev` extra pins
-exactly what CI installs so that a green run is reproducible.
+exactly what CI installs so that a green run is reproducible. Each range's lower bound is
+tested: tests/install installs every declared floor (and the `dev` pins) into clean virtual
+environments and synthesizes the README's app there. aws-cdk-lib 2.172.0 is the first release
+with aspect priorities (`Aspects.of(x).add(aspect, priority=...)`), which the construct needs to
+run after the user's own aspects; constructs 10.0.0 is what aws-cdk-lib 2.172.0 accepts.
 """
 
 from setuptools import find_packages, setup
@@ -15,7 +19,7 @@ setup(
     ),
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
-    python_requires=">=3.9",
+    python_requires=">=3.11",
     packages=find_packages(include=["cdk_datadog", "cdk_datadog.*"]),
     package_data={"cdk_datadog": ["py.typed", "data/*.yaml", "cdk/_jsii/*.jsii.tgz"]},
     install_requires=[
@@ -26,7 +30,7 @@ setup(
     ],
     extras_require={
         "cdk": [
-            "aws-cdk-lib>=2.150.0,<3",
+            "aws-cdk-lib>=2.172.0,<3",
             "constructs>=10.0.0,<11",
         ],
         "dev": [
@@ -47,11 +51,15 @@ setup(
             "pytest-xdist==3.8.0",
             "hypothesis==6.155.2",
             "ruff==0.17.6",
+            "build==1.6.1",
+            "setuptools==84.2.1",
         ],
     },
     entry_points={"console_scripts": ["cdk-datadog=cdk_datadog.cli:main"]},
     classifiers=[
         "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3 :: Only",
+        "Programming Language :: Python :: 3.11",
         "Framework :: AWS CDK :: 2",
         "Typing :: Typed",
     ],

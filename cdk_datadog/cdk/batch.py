@@ -46,9 +46,10 @@ def _load() -> None:
         return
     if not importlib.resources.files(_JSII_PACKAGE).joinpath(TARBALL).is_file():
         raise NodeHelperMissing(
-            f"cdk_datadog's Node helper {TARBALL} is missing from cdk_datadog/cdk/_jsii: "
-            "run bin/setup in a source checkout (it compiles cdk_datadog/cdk/node with jsii), "
-            "or install cdk-datadog from a built wheel"
+            f"cdk_datadog's Node helper {TARBALL} is missing from {_JSII_PACKAGE}, where every "
+            "install of cdk-datadog puts it: reinstall the package (pip install "
+            '--force-reinstall "cdk-datadog[cdk]"); in a source checkout, restore it from git '
+            "or run bin/setup --rebuild-helper"
         )
     jsii.JSIIAssembly.load(ASSEMBLY, VERSION, "cdk_datadog.cdk", TARBALL)
     _loaded = True

@@ -14,7 +14,6 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from cdk_datadog.cdk import tree as construct_tree
-from cdk_datadog.cdk.batch import annotate_all
 from cdk_datadog.cdk.hooks import (
     DATADOG_PRIORITY,
     EXPLICIT_PRIORITY,
@@ -26,9 +25,7 @@ from cdk_datadog.cdk.hooks import (
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref, registry_of
 from cdk_datadog.cdk.options import build_config
 from cdk_datadog.engine import envvars as ev
-from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import OptionError, function_settings
-from cdk_datadog.engine.notes import note
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.stack import Control
 from cdk_datadog.engine.tokens import is_token
@@ -73,11 +70,9 @@ class Datadog(Construct):
     def add_forwarder_to_non_lambda_log_groups(self, log_groups: Iterable[logs.ILogGroup]) -> None:
         """Subscribe these log groups to the Forwarder too (as datadog-cdk-constructs-v2 does).
 
-        Without `forwarder_arn` nothing is subscribed, and an info annotation says so.
+        Without `forwarder_arn` nothing is subscribed, and an info annotation on each group says
+        so.
         """
-        if self.config.forwarder_arn is None:
-            annotate_all([(self, note(nk.LOGS_NO_FORWARDER))])
-            return
         for group in log_groups:
             cfn = group if isinstance(group, logs.CfnLogGroup) else group.node.default_child
             if cfn is not None:  # an imported group has none: nothing of ours to subscribe

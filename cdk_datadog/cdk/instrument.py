@@ -14,7 +14,7 @@ import dataclasses
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from aws_cdk import Stack, Token
 from constructs import IConstruct
@@ -31,7 +31,7 @@ from cdk_datadog.engine.resources import NewResource, nag_metadata
 from cdk_datadog.engine.stack import STACK, Control, StackInput, StackPlan, plan_stack
 from cdk_datadog.engine.vpc import NETWORK_TYPES
 
-Decision = Union[Plan, Skip]
+Decision = Plan | Skip
 #: below the default priority of `Tags.of(...).add` (100), so the user's tags win
 TAG_PRIORITY = 50
 #: what is read of a stack to plan it; every other resource is only counted
@@ -141,12 +141,22 @@ class _Stack:
     nodes: dict[str, Any]
 
     def target(self, logical_id: str) -> Any:
-        """Where notes and added resources go: the L2 construct users wrote, the L1, or the
-        stack."""
+        """Where notes go: the L2 construct users wrote, the L1, or the stack."""
         if logical_id == STACK or logical_id not in self.readings:
             return self.stack
         reading = self.readings[logical_id]
         return reading.scope if reading.id == L2_RESOURCE_ID else self.nodes[logical_id]
+
+    def owner(self, logical_id: str) -> Any:
+        """Where an added resource hangs: under the function or state machine it belongs to
+        (whose tags it then shares), else under the stack. Not under an API stage: aws-cdk-lib
+        makes a stage wait for the API's account settings, and everything under it would wait
+        too, which the template front end cannot know."""
+        resource = self.readings.get(logical_id)
+        kind = cfn.type_of(resource.resource) if resource is not None else None
+        if kind in cfn.FUNCTION_TYPES or kind in cfn.STATE_MACHINE_TYPES:
+            return self.target(logical_id)
+        return self.stack
 
 
 class Instrumenter:
@@ -352,10 +362,10 @@ def _write(read: _Stack, plan: StackPlan) -> None:
         return
     write_stack(
         read.stack,
-        [read.target(resource.owner) for resource in plan.resources],
+        [read.owner(resource.owner) for resource in plan.resources],
         {
             "mappings": dict(plan.mappings),
-            "resources": [_spec(resource) for resource in plan.resources],
+            "resources": [_spec(read, resource) for resource in plan.resources],
             "functions": [_function_change(read, change) for change in plan.functions],
             "others": [
                 {
@@ -372,9 +382,10 @@ def _write(read: _Stack, plan: StackPlan) -> None:
     )
 
 
-def _spec(resource: NewResource) -> dict[str, Any]:
+def _spec(read: _Stack, resource: NewResource) -> dict[str, Any]:
     construct_id = resource.logical_id
-    if resource.owner and construct_id.startswith(resource.owner):
+    owned = read.owner(resource.owner) is not read.stack
+    if owned and construct_id.startswith(resource.owner):
         construct_id = construct_id[len(resource.owner) :]
     l1 = L1_CLASSES.get(resource.type)
     spec: dict[str, Any] = {

@@ -50,6 +50,16 @@ def cdk_path(resource: Mapping[str, Any]) -> str | None:
     return path if isinstance(path, str) else None
 
 
+def construct_path(logical_id: str, resource: Mapping[str, Any], paths: Mapping[str, str]) -> str:
+    """The construct path users wrote (the L2's, not its `Resource` child's): as the CDK shell
+    gives it, else as aws-cdk-lib recorded it in a synthesized template, else the logical id.
+    Names derived from it are then the same whichever front end instruments the stack."""
+    path = paths.get(logical_id) or cdk_path(resource)
+    if path is None:
+        return logical_id
+    return path[: -len("/Resource")] if path.endswith("/Resource") else path
+
+
 def referenced_id(value: Any) -> str | None:
     """The logical id a `Ref` or `Fn::GetAtt` points at (SAM's `Fn.Version` reads as `Fn`)."""
     if not isinstance(value, Mapping) or len(value) != 1:
@@ -246,6 +256,31 @@ def function_log_group(
     return None
 
 
+def function_subscribed(
+    logical_id: str, properties: Mapping[str, Any], groups: LogGroups, destination: Any = None
+) -> bool:
+    """Whether a subscription filter of the stack sends the function's log group somewhere (to
+    `destination`, when given), however the function and the filter name that group.
+
+    The group is the function's `LoggingConfig.LogGroup` when it has one; otherwise its default
+    group `/aws/lambda/<name>`, which a filter may name by the stack's group for it (`Ref`,
+    `Fn::GetAtt`), by `Fn::Sub`/`Fn::Join` on the function's `Ref`, or literally from its
+    `FunctionName`. `report` and the lint rules ask this of finished templates.
+    """
+    explicit = explicit_log_group(properties)
+    if explicit is not None:
+        group = log_group(explicit, groups)
+        return group is not None and groups.subscribed(group, destination)
+    candidates = [default_log_group(logical_id)]
+    declared = function_log_group(logical_id, properties, groups)
+    if declared is not None:
+        candidates.append(declared)
+    name = properties.get("FunctionName")
+    if isinstance(name, str):
+        candidates.append(LogGroup(f"name:{LAMBDA_LOG_PREFIX}{name}", f"{LAMBDA_LOG_PREFIX}{name}"))
+    return any(groups.subscribed(group, destination) for group in candidates)
+
+
 def _by_name(groups: LogGroups, name: str) -> tuple[str, Any]:
     found = groups.by_name[name]
     return f"id:{found}", {"Ref": found}
@@ -279,6 +314,31 @@ def log_group_arn(group: LogGroup) -> Any:
             ],
         ]
     }
+
+
+# --- Serverless Framework ------------------------------------------------------------------
+
+SERVERLESS_DEPLOYMENT_BUCKET = "ServerlessDeploymentBucket"
+
+
+def is_serverless_template(resources: Mapping[str, Any]) -> bool:
+    """Whether the Serverless Framework packaged these resources.
+
+    Its deployment bucket is the usual sign; with `provider.deploymentBucket` there is none,
+    and then its per-function log groups are: `<Name>LogGroup` next to `<Name>LambdaFunction`,
+    which depends on it.
+    """
+    if SERVERLESS_DEPLOYMENT_BUCKET in resources:
+        return True
+    for logical_id, resource in resources.items():
+        if not (logical_id.endswith("LambdaFunction") and isinstance(resource, Mapping)):
+            continue
+        group = logical_id.removesuffix("LambdaFunction") + "LogGroup"
+        depends = resource.get("DependsOn")
+        depends = depends if isinstance(depends, list) else [depends]
+        if group in depends and type_of(resources.get(group)) == LOG_GROUP:
+            return True
+    return False
 
 
 # --- Lambda@Edge ------------------------------------------------------------------------------

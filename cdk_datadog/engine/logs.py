@@ -13,6 +13,12 @@ A subscription filter needs a log group that exists at deploy. A function's defa
 
 A group already subscribed to the Forwarder is left as it is (instrumenting twice adds
 nothing), and a group that already has CloudWatch Logs' maximum of filters is not given another.
+
+In a template the Serverless Framework packaged, a filter is named as serverless-plugin-datadog
+names it: `<log group logical id>Subscription`, without `FilterName`. A filter whose logical id
+or `FilterName` changes is replaced, CloudFormation creating the new one before deleting the old,
+and a log group takes two filters: a project moving from serverless-plugin-datadog would fail
+on every group that already has a second filter.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ class Subscriptions:
     forwarder_arn: str
     with_permission: bool
     groups: cfn.LogGroups
+    #: name filters as serverless-plugin-datadog does (a Serverless Framework template)
+    serverless: bool = False
     resources: list[NewResource] = field(default_factory=list)
     #: function logical id -> its new LoggingConfig.LogGroup
     function_log_groups: dict[str, Any] = field(default_factory=dict)
@@ -86,6 +94,16 @@ def subscription_resources(
     invoke permission scoped to the group's ARN, which the filter waits for."""
     found = []
     depends_on: tuple[str, ...] = ()
+    properties = {
+        "DestinationArn": subscriptions.forwarder_arn,
+        "FilterName": FILTER_NAME,
+        "FilterPattern": "",
+        "LogGroupName": group.value,
+    }
+    filter_id = f"{prefix}{SUBSCRIPTION_SUFFIX}"
+    if subscriptions.serverless and group.logical_id is not None:
+        filter_id = f"{group.logical_id}Subscription"
+        del properties["FilterName"]
     if subscriptions.with_permission:
         permission_id = f"{prefix}{PERMISSION_SUFFIX}"
         found.append(
@@ -103,17 +121,6 @@ def subscription_resources(
         )
         depends_on = (permission_id,)
     found.append(
-        NewResource(
-            f"{prefix}{SUBSCRIPTION_SUFFIX}",
-            owner,
-            cfn.SUBSCRIPTION_FILTER,
-            {
-                "DestinationArn": subscriptions.forwarder_arn,
-                "FilterName": FILTER_NAME,
-                "FilterPattern": "",
-                "LogGroupName": group.value,
-            },
-            depends_on=depends_on,
-        )
+        NewResource(filter_id, owner, cfn.SUBSCRIPTION_FILTER, properties, depends_on=depends_on)
     )
     return found

@@ -41,7 +41,7 @@ class Note:
         return f"[{self.kind.id}] {self.message}"
 
 
-def note(kind: NoteKind, **values: object) -> Note:
+def note(kind: NoteKind, /, **values: object) -> Note:
     return Note(kind, kind.message.format(**values))
 
 
@@ -73,7 +73,7 @@ IMAGE = _kind(
 DEPLOY_TIME_FUNCTION = _kind(
     "Function.cdkDeployTime",
     INFO,
-    "not instrumented: one of aws-cdk-lib's own deploy-time functions ({kind})",
+    "not instrumented: one of aws-cdk-lib's own deploy-time functions ({what})",
     "aws-cdk-lib adds these functions to run at deploy (custom resources, BucketDeployment, "
     "LogRetention, ...); they serve no traffic. Set `instrument_deploy_time_functions=True` to "
     "instrument them too.",
@@ -168,12 +168,6 @@ LAYERS_WRONG = _kind(
     "{architecture} (expected {expected!r}); no second layer added",
     "Remove the wrong Datadog layer from the function; cdk-datadog then attaches the right one.",
 )
-LAYERS_KEPT = _kind(
-    "Layers.userVersionKept",
-    INFO,
-    "already carries Datadog layer {layer!r}; kept as it is",
-    "A Datadog layer attached by the user is never replaced, whatever its version.",
-)
 ENV_KEPT = _kind(
     "Environment.userValueKept",
     INFO,
@@ -244,7 +238,7 @@ LOGS_TOO_MANY_FILTERS = _kind(
 LOGS_NO_FORWARDER = _kind(
     "Logs.noForwarder",
     INFO,
-    "no `forwarder_arn`: the log groups given to add_forwarder_to_non_lambda_log_groups are "
+    "no `forwarder_arn`: this log group, given to add_forwarder_to_non_lambda_log_groups, is "
     "not subscribed",
     "Set `forwarder_arn` on the construct to subscribe them.",
 )

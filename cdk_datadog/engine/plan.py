@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 from cdk_datadog.engine.notes import Note
 
@@ -81,4 +80,4 @@ class Skip:
     notes: tuple[Note, ...] = ()
 
 
-Decision = Union[Plan, Skip]  # a runtime alias: Python 3.9 has no X | Y
+Decision = Plan | Skip

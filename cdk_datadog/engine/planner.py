@@ -112,7 +112,7 @@ def plan_function(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
     if facts.opt_out is not None:
         return Skip(facts.path, note(nk.EXCLUDED, source=facts.opt_out))
     if facts.deploy_time is not None and not config.instrument_deploy_time_functions:
-        return Skip(facts.path, note(nk.DEPLOY_TIME_FUNCTION, kind=facts.deploy_time))
+        return Skip(facts.path, note(nk.DEPLOY_TIME_FUNCTION, what=facts.deploy_time))
     pattern = excluded_by(facts, config.exclude)
     if pattern is not None:
         return Skip(facts.path, note(nk.EXCLUDED, source=f"exclude pattern {pattern!r}"))

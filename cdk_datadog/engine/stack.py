@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from cdk_datadog.engine import cfn
 from cdk_datadog.engine import notes as nk
@@ -44,7 +44,7 @@ from cdk_datadog.engine.resources import Acknowledgment, NewResource, ResourceCh
 from cdk_datadog.engine.step_functions import plan_state_machines
 from cdk_datadog.engine.vpc import egress_note, index_network, uses_vpc
 
-Decision = Union[Plan, Skip]
+Decision = Plan | Skip
 #: where notes about the stack as a whole go
 STACK = ""
 
@@ -200,6 +200,7 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
             config.forwarder_arn,
             config.create_forwarder_permissions,
             cfn.index_log_groups(resources),
+            serverless=cfn.is_serverless_template(resources),
         )
         for logical_id, resource, plan in planned:
             if plan.subscribe_logs:
@@ -207,6 +208,8 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
         for logical_id in sorted(stack.log_groups):
             group = cfn.LogGroup(f"id:{logical_id}", {"Ref": logical_id})
             subscriptions.subscribe(logical_id, group)
+    if subscriptions is None:
+        notes.extend((lid, note(nk.LOGS_NO_FORWARDER)) for lid in sorted(stack.log_groups))
     machines_plan = None
     if (stack.others or stack.state_machines is not None) and config.instruments_step_functions:
         machines = {

@@ -179,7 +179,7 @@ def plan_state_machines(
         group = None if subscriptions is None else _group_of_arn(arn, subscriptions.groups)
         if arn is None:
             group_id = f"{logical_id}{LOG_GROUP_SUFFIX}"
-            name = log_group_name(paths.get(logical_id, logical_id))
+            name = log_group_name(cfn.construct_path(logical_id, resource, paths))
             plan.resources.append(
                 NewResource(
                     group_id,

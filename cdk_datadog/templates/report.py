@@ -1,27 +1,53 @@
-"""`cdk-datadog report`: what every function of a template carries, ours or not.
+"""`cdk-datadog report`: what every function of a template carries, ours or not, and why.
 
 It reads any template (instrumented by cdk-datadog, by another tool, by hand, or not at all)
 and says per function which Datadog layers it has, whether the extension is there, whether
-its logs are subscribed, and whether it is instrumented, partly, or not, and why.
+its log group is subscribed, and whether it is instrumented, partly, not, or excluded.
+
+The reasons are the engine's: the template is planned as `cdk-datadog instrument` would plan
+it with default options, so a function that is or would be left alone gives the same note
+(and note id) that `instrument` prints and the CDK construct annotates, e.g.
+`cdk-datadog:Function.edge` for Lambda@Edge. Reading is the shared reader's: which log group
+is a function's and whether it is subscribed comes from `engine/cfn.py`, what a function
+carries from `templates/checks.py`. A template the engine refuses is reported function by
+function; nothing here raises on a template's content.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from cdk_datadog.engine import cfn
 from cdk_datadog.engine import envvars as ev
-from cdk_datadog.engine.catalog import load_catalog
-from cdk_datadog.engine.cfn import FUNCTION_TYPES
-from cdk_datadog.engine.handler import (
-    CODE_WRAPPED_FAMILIES,
-    EXEC_WRAPPER_FAMILIES,
-    datadog_handlers,
-)
-from cdk_datadog.engine.layers import layer_name_of
-from cdk_datadog.templates.sam import SERVERLESS_FUNCTION, function_globals, merge_globals
+from cdk_datadog.engine import notes as nk
+from cdk_datadog.engine.config import DatadogConfig, OptionError, config_from_options
+from cdk_datadog.engine.handler import CODE_WRAPPED_FAMILIES, EXEC_WRAPPER_FAMILIES
+from cdk_datadog.engine.notes import Note
+from cdk_datadog.engine.plan import Plan, Skip
+from cdk_datadog.engine.stack import plan_stack
+from cdk_datadog.templates.checks import Carried, carried, parameter_defaults
+from cdk_datadog.templates.sam import function_globals, merge_globals
+from cdk_datadog.templates.transform import stack_input
 
-SECRET_MASK = "****"
+INSTRUMENTED = "instrumented"
+PARTLY = "partly"
+NOT = "not"
+EXCLUDED = "excluded"
+#: skips that leave a function alone on purpose: its status is "excluded", not "not"
+_ON_PURPOSE = frozenset({nk.EXCLUDED.id, nk.DEPLOY_TIME_FUNCTION.id})
+#: notes of a Plan that explain what a function carries, in order of precedence
+_EXPLAINING = (
+    nk.IMAGE.id,
+    nk.HANDLER_CONFLICT.id,
+    nk.LAYERS_WRONG.id,
+    nk.HANDLER_RUBY_WRAP_IN_CODE.id,
+    nk.SETTINGS_APPLIED.id,
+)
+#: of those, the ones whose message the report's own reason already says
+_SAID = frozenset({nk.IMAGE.id})
 
 
 @dataclass(frozen=True)
@@ -36,159 +62,198 @@ class FunctionRow:
     subscribed: bool
     status: str  # instrumented | partly | not | excluded
     reason: str
+    #: the note id of the engine's reason (`cdk-datadog:Function.edge`), or None
+    note_id: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
+@functools.lru_cache(maxsize=1)
+def _neutral_config() -> DatadogConfig:
+    """Default options: what `cdk-datadog instrument` does when given none."""
+    return config_from_options({})
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One function as planned: its read view (SAM Globals merged) and the engine's decision,
+    or the error that kept the engine from planning it."""
+
+    properties: Mapping[str, Any]
+    decision: Plan | Skip | None = None
+    error: str | None = None
+    #: the reason the engine gives for a function it cannot plan (invalid settings)
+    note: Note | None = None
+
+
+def _plan(template: dict[str, Any]) -> dict[str, _Read]:
+    """The engine's decision for each function of the template, with default options."""
+    planned = stack_input(template)
+    decisions = plan_stack(planned, _neutral_config()).decisions
+    return {
+        logical_id: _Read(cfn.properties_of(planned.resources[logical_id]), decision)
+        for logical_id, decision in decisions.items()
+    }
+
+
+def _plan_each(template: dict[str, Any], functions: list[str]) -> dict[str, _Read]:
+    """`_plan`, one function at a time, when the engine refuses the whole template: the error
+    then lands on the function that caused it and the others are still read."""
+    resources = template["Resources"]
+    others = {
+        logical_id: resource
+        for logical_id, resource in resources.items()
+        if cfn.type_of(resource) not in cfn.FUNCTION_TYPES
+    }
+    found = {}
+    for logical_id in functions:
+        alone = {**template, "Resources": {**others, logical_id: resources[logical_id]}}
+        try:
+            found.update(_plan(alone))
+        except OptionError as error:  # only per-function settings (Metadata.Datadog) raise it
+            problem = str(error).removeprefix("cdk-datadog: ")
+            invalid = nk.note(nk.SETTINGS_INVALID, source="Metadata Datadog", problem=problem)
+            found[logical_id] = _Read(_properties(resources[logical_id], template), note=invalid)
+        except (ValueError, TypeError, AttributeError) as error:
+            message = str(error).splitlines()[0] if str(error) else type(error).__name__
+            found[logical_id] = _Read(
+                _properties(resources[logical_id], template),
+                error=f"cdk-datadog cannot read it: {message.removeprefix('cdk-datadog: ')}",
+            )
+    return found
+
+
+def _properties(resource: Any, template: dict[str, Any]) -> Mapping[str, Any]:
+    """A function's properties as SAM reads them, for a function the engine could not read."""
+    properties = resource.get("Properties") if isinstance(resource, Mapping) else None
+    if not isinstance(properties, dict):
+        return {}
+    if cfn.type_of(resource) == cfn.SERVERLESS_FUNCTION:
+        return merge_globals(function_globals(template), properties)
+    return properties
+
+
+def report_rows(template: Any, name: str = "template") -> list[FunctionRow]:
+    """A row per Lambda function of `template` (CloudFormation, SAM or Serverless Framework)."""
+    resources = template.get("Resources") if isinstance(template, dict) else None
+    if not isinstance(resources, dict):
+        return []
+    functions = [lid for lid, r in resources.items() if cfn.type_of(r) in cfn.FUNCTION_TYPES]
+    try:
+        reads = _plan(template)
+    except (ValueError, TypeError, AttributeError):
+        reads = _plan_each(template, functions)
+    groups = cfn.index_log_groups(resources)
+    defaults = parameter_defaults(template)
+    return [_row(name, lid, reads[lid], groups, defaults) for lid in functions]
+
+
+def _row(
+    template: str,
+    logical_id: str,
+    read: _Read,
+    groups: cfn.LogGroups,
+    defaults: Mapping[str, Any],
+) -> FunctionRow:
+    properties = read.properties
+    fn = carried(properties, defaults)
+    status, reason = _carried_status(fn, properties)
+    status, reason, note_id = _with_the_engines_reason(status, reason, read)
+    return FunctionRow(
+        template=template,
+        logical_id=logical_id,
+        runtime=fn.runtime or _text(properties.get("Runtime")),
+        architecture=fn.architecture or _text(properties.get("Architectures")),
+        handler=_text(properties.get("Handler")),
+        layers=tuple(_layer_label(arn, name) for _, arn, name in fn.datadog_layers()),
+        extension=fn.extension,
+        subscribed=cfn.function_subscribed(logical_id, properties, groups),
+        status=status,
+        reason=reason,
+        note_id=note_id,
+    )
+
+
+def _with_the_engines_reason(status: str, reason: str, read: _Read) -> tuple[str, str, str | None]:
+    """The status and reason from what the function carries, explained by the engine's note:
+    why it is or would be skipped, or what is special about it."""
+    if read.error is not None:
+        return status, f"{reason}; {read.error}" if status != NOT else read.error, None
+    decision = read.decision
+    skip_note = read.note or (decision.reason if isinstance(decision, Skip) else None)
+    if skip_note is not None:
+        if status == INSTRUMENTED:
+            return status, reason, None
+        if status == NOT:
+            return EXCLUDED if skip_note.id in _ON_PURPOSE else NOT, skip_note.message, skip_note.id
+        return status, f"{reason}; {skip_note.message}", skip_note.id
+    if status == NOT or not isinstance(decision, Plan):
+        return status, reason, None
+    explaining = sorted(
+        (n for n in decision.notes if n.id in _EXPLAINING), key=lambda n: _EXPLAINING.index(n.id)
+    )
+    if not explaining:
+        return status, reason, None
+    said = [n.message for n in explaining if n.id not in _SAID]
+    return status, "; ".join([reason, *said]), explaining[0].id
+
+
+def _carried_status(fn: Carried, properties: Mapping[str, Any]) -> tuple[str, str]:
+    """Instrumented, partly or not, from what the function carries alone."""
+    if properties.get("PackageType") == "Image":
+        if fn.datadog_variables:
+            return PARTLY, (
+                "container image with DD_* variables; the image must carry the Datadog library "
+                "(and the extension, to use it) and run the Datadog wrapper"
+            )
+        return NOT, "container image without DD_* variables"
+    family = fn.family
+    if family is None:
+        return NOT, f"runtime {_text(properties.get('Runtime'))} has no Datadog layer"
+    if family in ("python", "node"):
+        original = ev.DD_LAMBDA_HANDLER in fn.variables
+        if fn.wrapped and original and (fn.library or family == "node"):
+            return INSTRUMENTED, "handler wrapped, library present"
+        if fn.wrapped and not original:
+            return PARTLY, "handler wrapped but DD_LAMBDA_HANDLER is missing"
+        if fn.library or fn.datadog_variables:
+            return PARTLY, "Datadog layer or DD_* variables, but the handler is not wrapped"
+        return NOT, "no Datadog layer, handler or variables"
+    if family in EXEC_WRAPPER_FAMILIES:
+        if fn.variables.get(ev.AWS_LAMBDA_EXEC_WRAPPER) == "/opt/datadog_wrapper":
+            return INSTRUMENTED, "started through AWS_LAMBDA_EXEC_WRAPPER"
+        if fn.library or fn.datadog_variables:
+            return PARTLY, "Datadog layer or variables, but no AWS_LAMBDA_EXEC_WRAPPER"
+        return NOT, "no Datadog layer or wrapper"
+    if family in CODE_WRAPPED_FAMILIES:
+        # the handler's own Datadog::Lambda.wrap call is in the code, not in the template
+        if fn.library:
+            return INSTRUMENTED, "Ruby layer present"
+        if fn.datadog_variables:
+            return PARTLY, "DD_* variables but no Datadog Ruby layer (or a bundled gem)"
+        return NOT, "no Datadog layer or variables"
+    if fn.datadog_variables:
+        return INSTRUMENTED, "custom runtime with DD_* variables"
+    return NOT, "no DD_* variables"
+
+
 def _text(value: Any) -> str:
+    """A property as one short text: itself, `(Fn::Sub)` for an intrinsic, `-` when absent."""
     if isinstance(value, str):
         return value
     if value is None:
         return "-"
-    return "(" + next(iter(value)) + ")" if isinstance(value, dict) and value else str(value)
+    if isinstance(value, list) and len(value) == 1:
+        return _text(value[0])
+    return "(" + str(next(iter(value))) + ")" if isinstance(value, dict) and value else str(value)
 
 
-def _layer_label(arn: Any) -> str:
+def _layer_label(arn: Any, name: str) -> str:
     """`Name:version` of a layer ARN, whether literal or an `Fn::Sub` template."""
     text = arn
     if isinstance(arn, dict) and "Fn::Sub" in arn:
         sub = arn["Fn::Sub"]
-        text = sub[0] if isinstance(sub, list) else sub
+        text = sub[0] if isinstance(sub, list) and sub else sub
     version = text.rsplit(":", 1)[-1] if isinstance(text, str) else "?"
-    return f"{layer_name_of(arn) or _text(arn)}:{version}"
-
-
-def _subscribed_groups(resources: dict[str, Any]) -> set[str]:
-    groups = set()
-    for resource in resources.values():
-        if isinstance(resource, dict) and resource.get("Type") == "AWS::Logs::SubscriptionFilter":
-            group = (resource.get("Properties") or {}).get("LogGroupName")
-            groups.add(repr(group))
-    return groups
-
-
-def _status(family: str | None, properties: dict[str, Any], names: list[str]) -> tuple[str, str]:
-    catalog = load_catalog()
-    variables = (properties.get("Environment") or {}).get("Variables") or {}
-    handler = properties.get("Handler")
-    datadog_names = catalog.datadog_layer_names()
-    has_library = any(n in datadog_names and n not in catalog.extension_layer_names for n in names)
-    has_dd_variables = any(str(k).startswith("DD_") for k in variables)
-    if family is None:
-        return "not", f"runtime {properties.get('Runtime')!r} has no Datadog layer"
-    if family in ("python", "node"):
-        wrapped = handler in datadog_handlers(catalog)
-        if wrapped and ev.DD_LAMBDA_HANDLER in variables and (has_library or family == "node"):
-            return "instrumented", "handler wrapped, library present"
-        if wrapped and ev.DD_LAMBDA_HANDLER not in variables:
-            return "partly", "handler wrapped but DD_LAMBDA_HANDLER is missing"
-        if has_library or has_dd_variables:
-            return "partly", "Datadog layer or DD_* variables, but the handler is not wrapped"
-        return "not", "no Datadog layer, handler or variables"
-    if family in EXEC_WRAPPER_FAMILIES:
-        if variables.get(ev.AWS_LAMBDA_EXEC_WRAPPER) == "/opt/datadog_wrapper":
-            return "instrumented", "started through AWS_LAMBDA_EXEC_WRAPPER"
-        if has_library or has_dd_variables:
-            return "partly", "Datadog layer or variables, but no AWS_LAMBDA_EXEC_WRAPPER"
-        return "not", "no Datadog layer or wrapper"
-    if family in CODE_WRAPPED_FAMILIES:
-        # the handler's own Datadog::Lambda.wrap call is in the code, not in the template
-        if has_library:
-            return "instrumented", "Ruby layer present; the handler must call Datadog::Lambda.wrap"
-        if has_dd_variables:
-            return "partly", "DD_* variables but no Datadog Ruby layer (or a bundled gem)"
-        return "not", "no Datadog layer or variables"
-    if has_dd_variables:
-        return "instrumented", "custom runtime with DD_* variables"
-    return "not", "no DD_* variables"
-
-
-def _opt_out_source(resource: dict[str, Any], properties: dict[str, Any]) -> str | None:
-    """Where an opt-out that the template records came from: Metadata or the tag."""
-    metadata = resource.get("Metadata")
-    datadog = metadata.get("Datadog") if isinstance(metadata, dict) else None
-    if isinstance(datadog, dict) and str(datadog.get("Instrument", "")).lower() == "false":
-        return "Metadata Datadog.Instrument: false"
-    tags = properties.get("Tags")
-    pairs = (
-        tags.items()
-        if isinstance(tags, dict)
-        else ((t.get("Key"), t.get("Value")) for t in tags or [] if isinstance(t, dict))
-    )
-    if any(key == "dd:instrument" and str(value).lower() == "false" for key, value in pairs):
-        return "tag dd:instrument=false"
-    return None
-
-
-def _metadata_settings(resource: dict[str, Any]) -> str:
-    metadata = resource.get("Metadata")
-    datadog = metadata.get("Datadog") if isinstance(metadata, dict) else None
-    if not isinstance(datadog, dict):
-        return ""
-    return ", ".join(sorted(key for key in datadog if key != "Instrument"))
-
-
-def report_rows(template: dict[str, Any], name: str = "template") -> list[FunctionRow]:
-    resources = template.get("Resources") if isinstance(template, dict) else None
-    if not isinstance(resources, dict):
-        return []
-    catalog = load_catalog()
-    globals_function = function_globals(template)
-    parameters = template.get("Parameters") if isinstance(template.get("Parameters"), dict) else {}
-    subscribed = _subscribed_groups(resources)
-    rows = []
-    for logical_id, resource in resources.items():
-        if not isinstance(resource, dict) or resource.get("Type") not in FUNCTION_TYPES:
-            continue
-        properties = resource.get("Properties") or {}
-        if resource.get("Type") == SERVERLESS_FUNCTION:
-            properties = merge_globals(globals_function, properties)
-        layers = properties.get("Layers") or []
-        names = [layer_name_of(arn) or "" for arn in layers]
-        runtime = properties.get("Runtime")
-        if isinstance(runtime, dict) and set(runtime) == {"Ref"}:  # a parameter's default
-            runtime = (parameters.get(runtime["Ref"]) or {}).get("Default", runtime)
-        info = catalog.runtime(runtime) if isinstance(runtime, str) else None
-        architecture = (properties.get("Architectures") or ["x86_64"])[0]
-        group = (properties.get("LoggingConfig") or {}).get("LogGroup")
-        function_name = properties.get("FunctionName")
-        candidates = {repr(group)} if group is not None else set()
-        if isinstance(function_name, str):
-            candidates.add(repr(f"/aws/lambda/{function_name}"))
-        status, reason = _status(info.family if info else None, properties, names)
-        if properties.get("PackageType") == "Image":
-            variables = (properties.get("Environment") or {}).get("Variables") or {}
-            has_dd = any(str(name).startswith("DD_") for name in variables)
-            status = "partly" if has_dd else "not"
-            reason = (
-                "container image: DD_* variables set; the image must carry the library "
-                "and extension"
-                if has_dd
-                else "container image without DD_* variables"
-            )
-        opted_out = _opt_out_source(resource, properties)
-        if opted_out and status == "not":
-            status, reason = "excluded", f"excluded by {opted_out}"
-        settings = _metadata_settings(resource)
-        if settings and status != "not":
-            reason = f"{reason}; per-function settings from Metadata Datadog: {settings}"
-        rows.append(
-            FunctionRow(
-                template=name,
-                logical_id=logical_id,
-                runtime=_text(runtime),
-                architecture=_text(architecture),
-                handler=_text(properties.get("Handler")),
-                layers=tuple(
-                    _layer_label(arn)
-                    for arn, n in zip(layers, names)
-                    if n.startswith(("Datadog", "dd-"))
-                ),
-                extension=any(n in catalog.extension_layer_names for n in names),
-                subscribed=bool(candidates & subscribed),
-                status=status,
-                reason=reason,
-            )
-        )
-    return rows
+    return f"{name}:{version}"

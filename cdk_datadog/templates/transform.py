@@ -27,6 +27,7 @@ from cdk_datadog.git_metadata import read_git_metadata
 from cdk_datadog.templates.apply import apply_stack_plan
 from cdk_datadog.templates.io import TemplateError, copy_template
 from cdk_datadog.templates.sam import function_globals, merge_globals
+from cdk_datadog.templates.versions import renew_versions
 
 #: where notes about the template as a whole go, in the command's output
 TEMPLATE = "(template)"
@@ -144,6 +145,7 @@ def instrument(template: Any, **options: Any) -> Result:
     size_before = len(output["Resources"])
     plan = plan_stack(stack_input(output, region, function_options), config)
     apply_stack_plan(output, plan)
+    renew_versions(template, output)
     return Result(
         template=output,
         decisions=dict(plan.decisions),

@@ -165,6 +165,6 @@ def test_other_log_groups_without_a_forwarder_are_left_alone_with_an_info():
 
     Template.from_stack(stack).resource_count_is("AWS::Logs::SubscriptionFilter", 0)
     infos = Annotations.from_stack(stack).find_info(
-        "/S/Datadog", Match.string_like_regexp("Logs.noForwarder")
+        "/S/Other", Match.string_like_regexp(r"\[cdk-datadog:Logs\.noForwarder\]")
     )
     assert len(infos) == 1

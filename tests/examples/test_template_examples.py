@@ -1,13 +1,16 @@
-"""The SAM and Serverless Framework examples, instrumented by the command users run, with
-their Python functions run through the real Datadog wrapper."""
+"""The SAM and Serverless Framework examples, instrumented as users run them (the command; the
+Serverless plugin under `sls package`), with their Python functions run through the real
+Datadog wrapper."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from cdk_datadog.templates.io import load_template
+from tests.serverless.sls_projects import prepare, sls
 from tests.support.cfn_lint import lint_errors
 from tests.support.wrappers import run_python_wrapper
 
@@ -54,25 +57,29 @@ def test_sam_example_is_instrumented_and_its_function_runs_through_the_wrapper()
     assert "aws.lambda.enhanced.invocations" in run.metric_names
 
 
-def test_serverless_example_is_instrumented_from_its_serverless_yml_and_runs():
-    template = _instrument(
-        ".serverless/cloudformation-template-update-stack.json",
-        "--config",
-        "serverless.yml",
-        cwd=EXAMPLES / "serverless",
-    )
+def test_serverless_example_is_packaged_with_the_plugin_and_its_function_runs(tmp_path):
+    project = prepare(EXAMPLES / "serverless", tmp_path / "serverless")
+
+    run = sls(project, "package")
+
+    assert run.returncode == 0, run.describe()
+    template = run.template
     assert lint_errors(template) == []
     hello = template["Resources"]["HelloLambdaFunction"]["Properties"]
+    assert "HelloLogGroupSubscription" in template["Resources"]
+    with zipfile.ZipFile(project / ".serverless" / "shop.zip") as artifact:
+        assert "node_modules/serverless-plugin-cdk-datadog/index.js" not in artifact.namelist()
+        artifact.extractall(tmp_path / "code")
 
-    run = run_python_wrapper(
+    wrapper = run_python_wrapper(
         hello["Handler"],
         hello["Environment"]["Variables"],
-        EXAMPLES / "serverless",
+        tmp_path / "code",
         {"message": "hi"},
         function_name="shop-dev-hello",
     )
 
-    assert run.ok, run.describe()
-    assert run.result == {"ok": True, "echo": "hi"}
-    assert "aws.lambda.enhanced.invocations" in run.metric_names
-    assert run.stderr_error_lines == [], run.describe()
+    assert wrapper.ok, wrapper.describe()
+    assert wrapper.result == {"ok": True, "echo": "hi"}
+    assert "aws.lambda.enhanced.invocations" in wrapper.metric_names
+    assert wrapper.stderr_error_lines == [], wrapper.describe()

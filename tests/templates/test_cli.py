@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SERVERLESS = FIXTURES.parent.parent / "examples" / "serverless"
+SERVERLESS = FIXTURES / "serverless" / "packaged"  # packaged by Serverless 3, no plugin
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:datadog-api-key"
 
 
@@ -78,7 +78,9 @@ def test_config_takes_serverless_yml_custom_datadog_and_per_function_blocks():
     assert hello["Layers"] == ["arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Python312:128"]
     greeter = resources["HelloDashworldLambdaFunction"]["Properties"]["Environment"]["Variables"]
     assert greeter["DD_SERVICE"] == "greeter"
-    assert "'failOnError' does not apply here" in done.stderr
+    # `monitors: []` asks for no monitor
+    assert "monitors" not in done.stderr
+    assert not any(r["Type"] == "Datadog::Monitors::Monitor" for r in resources.values())
 
 
 def test_a_plain_options_file_in_camel_case(tmp_path):
@@ -146,9 +148,15 @@ def test_report_lists_every_function_with_its_state_as_json():
     assert rows["Orders"]["status"] == "instrumented"
     assert rows["Orders"]["extension"] is True
     assert rows["Orders"]["layers"] == ["Datadog-Python312:128", "Datadog-Extension:101"]
+    assert rows["Orders"]["note_id"] is None
     assert rows["Legacy"]["status"] == "excluded"
-    assert rows["Legacy"]["reason"] == "excluded by Metadata Datadog.Instrument: false"
+    assert rows["Legacy"]["note_id"] == "cdk-datadog:Function.excluded"
+    assert (
+        rows["Legacy"]["reason"]
+        == "not instrumented: excluded by Metadata Datadog.Instrument: false"
+    )
     assert rows["Image"]["status"] == "partly"
+    assert rows["Image"]["note_id"] == "cdk-datadog:Function.containerImage"
     assert rows["Invoice"]["status"] == "instrumented"
 
 
@@ -170,3 +178,104 @@ def test_report_works_on_a_template_that_is_not_ours_and_says_partly():
     (row,) = report_rows(template)
     assert row.status == "partly"
     assert "not wrapped" in row.reason
+
+
+INTRINSIC_HANDLER = """\
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: !Sub "app.handler"
+      Role: arn:aws:iam::123456789012:role/r
+      Code: {ZipFile: x}
+"""
+
+
+def test_report_on_an_intrinsic_handler_says_why_in_the_table_instead_of_a_traceback(tmp_path):
+    path = tmp_path / "template.yaml"
+    path.write_text(INTRINSIC_HANDLER)
+    done = cdk_datadog("report", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "[cdk-datadog:Handler.unresolved]" in " ".join(done.stdout.split())
+
+
+def test_report_serverless_output_is_subscribed_in_the_table_and_as_json():
+    golden = str(FIXTURES / "templates" / "expected" / "serverless.json")
+    rows = json.loads(cdk_datadog("report", golden, "--json").stdout)
+    assert [row["subscribed"] for row in rows] == [True, True]
+
+
+# --- exit status of instrument ------------------------------------------------------------------
+
+#: a handler over Lambda's 128 characters: a note of level error (Handler.tooLong)
+TOO_LONG = {
+    "Resources": {
+        "Long": {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "Runtime": "python3.12",
+                "Handler": "a" * 121 + ".handler",
+                "Role": "arn:aws:iam::123456789012:role/r",
+                "Code": {"ZipFile": "x"},
+            },
+        },
+        "Fine": {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "Runtime": "python3.12",
+                "Handler": "app.handler",
+                "Role": "arn:aws:iam::123456789012:role/r",
+                "Code": {"ZipFile": "x"},
+            },
+        },
+    }
+}
+FORWARDER = "forwarder_arn=arn:aws:lambda:us-east-1:123456789012:function:fwd"
+
+
+def _instrument_json(tmp_path: Path, template: dict, *args: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(template))
+    return cdk_datadog(
+        "instrument", str(path), "--set", FORWARDER, "--set", "source_code_integration=false", *args
+    )
+
+
+def test_instrument_exits_1_on_an_error_note_after_printing_it_and_writing_the_template(
+    tmp_path,
+):
+    done = _instrument_json(tmp_path, TOO_LONG)
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    error = next(line for line in lines if "[cdk-datadog:Handler.tooLong]" in line)
+    assert error.startswith("Long: error: ")
+    assert lines.index(error) < len(lines) - 1
+    assert "--allow-errors" in lines[-1]
+    written = json.loads(done.stdout)
+    assert written["Resources"]["Fine"]["Properties"]["Handler"] == "datadog_lambda.handler.handler"
+    assert "Traceback" not in done.stderr
+
+
+def test_allow_errors_keeps_exit_status_0(tmp_path):
+    done = _instrument_json(tmp_path, TOO_LONG, "--allow-errors")
+    assert done.returncode == 0, done.stderr
+    assert "[cdk-datadog:Handler.tooLong]" in done.stderr
+
+
+def test_strict_is_accepted_and_is_the_default(tmp_path):
+    assert _instrument_json(tmp_path, TOO_LONG, "--strict").returncode == 1
+
+
+def test_strict_and_allow_errors_together_are_a_usage_error(tmp_path):
+    assert _instrument_json(tmp_path, TOO_LONG, "--strict", "--allow-errors").returncode == 2
+
+
+def test_warnings_alone_exit_0(tmp_path):
+    template = json.loads(json.dumps(TOO_LONG))
+    del template["Resources"]["Long"]
+    template["Resources"]["Fine"]["Properties"]["Runtime"] = "go1.x"  # Runtime.unsupported
+    done = _instrument_json(tmp_path, template)
+    assert done.returncode == 0, done.stderr
+    assert "Fine: warning:" in done.stderr

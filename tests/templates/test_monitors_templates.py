@@ -49,6 +49,7 @@ def test_serverless_ymls_monitors_become_resources_of_the_template(tmp_path):
     path.write_text(
         "custom:\n"
         "  datadog:\n"
+        "    addExtension: false\n"
         f"    forwarderArn: {FORWARDER}\n"
         "    env: prod\n"
         "    monitors:\n"

@@ -8,6 +8,7 @@ import pytest
 from aws_cdk import aws_lambda as lambda_
 
 from cdk_datadog import Datadog, instrument_template
+from tests.support import nag_app
 
 SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:datadog-api-key"
 OPTION_SETS = {
@@ -82,3 +83,57 @@ def test_cdk_and_template_front_ends_make_the_same_decisions(tmp_path, option_se
         assert through_template[logical_id] == through_cdk[logical_id], logical_id
     (python,) = (k for k in through_cdk if k.startswith("Py") and not k.startswith("PyArm"))
     assert through_cdk[python]["variables"]["DD_VERSION"] == "7"  # the function's own value
+
+
+STACK_OPTION_SETS = {
+    "forwarder": nag_app.OPTIONS,
+    "extension": {
+        "extension_layer_version": 101,
+        "api_key_secret_arn": nag_app.OPTIONS["api_key_secret_arn"],
+        "enable_xray_tracing": True,
+        "step_functions": True,
+        "source_code_integration": False,
+    },
+}
+
+
+def _shop_template(options: dict | None) -> dict:
+    """The app of tests/support/nag_app.py (functions with and without a log group, Python and
+    Node, a REST API with access logs, a state machine), with the path metadata the CDK CLI
+    records."""
+    app = cdk.App(context={"aws:cdk:enable-path-metadata": True})
+    nag_app.build(app, instrument=False)
+    if options is not None:
+        Datadog(app, "Datadog", **options)
+    return app.synth().get_stack_by_name("Shop").template
+
+
+def _comparable(resource: dict) -> dict:
+    """A resource without what only says where a construct sits (its path metadata), with tags
+    and dependencies in a stable order."""
+    resource = {key: value for key, value in resource.items() if key != "Metadata"}
+    properties = dict(resource.get("Properties", {}))
+    if isinstance(properties.get("Tags"), list):
+        properties["Tags"] = sorted(properties["Tags"], key=lambda tag: tag["Key"])
+    if properties:
+        resource["Properties"] = properties
+    depends_on = resource.get("DependsOn")
+    if depends_on is not None:
+        resource["DependsOn"] = sorted([depends_on] if isinstance(depends_on, str) else depends_on)
+    return resource
+
+
+@pytest.mark.parametrize("option_set", sorted(STACK_OPTION_SETS))
+def test_both_front_ends_plan_the_same_stack(option_set):
+    options = STACK_OPTION_SETS[option_set]
+    bare = _shop_template(None)
+    through_cdk = _shop_template(options)["Resources"]
+    through_template = instrument_template(bare, region="us-east-1", **options)["Resources"]
+
+    added = set(through_cdk) - set(bare["Resources"])
+    assert added, "instrumentation added nothing: the comparison would prove nothing"
+    assert set(through_cdk) == set(through_template)  # the same logical ids, resources added
+    for logical_id in sorted(through_cdk):
+        assert _comparable(through_cdk[logical_id]) == _comparable(through_template[logical_id]), (
+            logical_id
+        )

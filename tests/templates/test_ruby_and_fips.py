@@ -9,16 +9,12 @@ the Java and .NET tracers only) nor DD_LAMBDA_HANDLER (read by the Python and No
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from cfnlint.api import ManualArgs, lint
 
 from cdk_datadog import instrument_template
-from cdk_datadog.templates.checks import check_function
 from cdk_datadog.templates.report import report_rows
 from cdk_datadog.templates.transform import instrument
-from tests.lint_rules.test_datadog_rules import RULES
+from tests.support.cfn_lint import datadog_rule_ids
 
 SECRET = "arn:aws:secretsmanager:us-gov-west-1:123456789012:secret:dd-AbCdEf"
 FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder"
@@ -37,11 +33,6 @@ def _template(runtime: str, architecture: str = "x86_64", variables: dict | None
     if variables:
         properties["Environment"] = {"Variables": variables}
     return {"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": properties}}}
-
-
-def _lint_ids(template: dict) -> set[str]:
-    matches = lint(json.dumps(template), config=ManualArgs(append_rules=[RULES]))
-    return {match.rule.id for match in matches if match.rule.id[1:2] == "9"}
 
 
 def _instrumented(template: dict, region: str, **options) -> dict:
@@ -63,7 +54,7 @@ def test_ruby_gets_its_layer_and_variables_and_report_and_lint_call_it_instrumen
     (row,) = report_rows(template)
     assert (row.status, row.runtime) == ("instrumented", runtime)
     assert "Datadog::Lambda.wrap" in row.reason
-    assert _lint_ids(template) == set()
+    assert datadog_rule_ids(template) == set()
 
 
 def test_the_instrument_note_says_what_to_write_in_the_ruby_handler():
@@ -75,34 +66,6 @@ def test_the_instrument_note_says_what_to_write_in_the_ruby_handler():
     assert note.level == "info"
     assert "Datadog::Lambda.wrap" in note.message
     assert "require 'datadog/lambda'" in note.message
-
-
-@pytest.mark.parametrize(
-    ("variables", "flagged"),
-    [
-        ({"AWS_LAMBDA_EXEC_WRAPPER": "/opt/datadog_wrapper"}, True),
-        ({"DD_LAMBDA_HANDLER": "app.handler"}, True),  # as the reference leaves it
-        (
-            {
-                "AWS_LAMBDA_EXEC_WRAPPER": "/opt/datadog_wrapper",
-                "DD_SERVERLESS_APPSEC_ENABLED": "true",  # the runtime proxy, for AAP
-            },
-            False,
-        ),
-        ({"DD_TRACE_ENABLED": "true"}, False),
-    ],
-)
-def test_w9009_flags_ruby_redirections_that_start_nothing(variables, flagged):
-    properties = _template("ruby3.3", variables=variables)["Resources"]["Fn"]["Properties"]
-    ids = {finding.rule_id for finding in check_function(properties, subscribed=True)}
-    assert ("W9009" in ids) is flagged
-
-
-def test_w9009_runs_through_cfn_lint_and_leaves_other_runtimes_alone():
-    ruby = _template("ruby3.4", variables={"DD_LAMBDA_HANDLER": "app.handler"})
-    java = _template("java21", variables={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/datadog_wrapper"})
-    assert "W9009" in _lint_ids(ruby)
-    assert "W9009" not in _lint_ids(java)
 
 
 def test_a_ruby_function_with_variables_but_no_layer_is_reported_partly():
@@ -125,17 +88,7 @@ def test_a_govcloud_template_gets_the_fips_extension_which_report_and_lint_accep
     assert properties["Environment"]["Variables"]["DD_LAMBDA_FIPS_MODE"] == "true"
     (row,) = report_rows(template)
     assert row.extension and row.status == "instrumented"
-    assert _lint_ids(template) == set()
-
-
-def test_a_fips_extension_for_the_other_architecture_is_e9003_naming_the_fips_one():
-    layer = "arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension-FIPS:101"
-    properties = _template("provided.al2023", "arm64")["Resources"]["Fn"]["Properties"]
-    properties["Layers"] = [layer]
-    properties["Environment"] = {"Variables": {"DD_API_KEY_SECRET_ARN": SECRET}}
-    (finding,) = check_function(properties, subscribed=False)
-    assert finding.rule_id == "E9003"
-    assert "Datadog-Extension-ARM-FIPS" in finding.message
+    assert datadog_rule_ids(template) == set()
 
 
 def test_the_macros_lambda_fips_spelling_works_in_templates():

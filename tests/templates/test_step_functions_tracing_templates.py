@@ -178,6 +178,7 @@ def test_serverless_yml_takes_the_keys_datadogs_step_functions_guide_sets(tmp_pa
     path.write_text(
         "custom:\n"
         "  datadog:\n"
+        "    addExtension: false\n"
         f"    forwarderArn: {FORWARDER}\n"
         "    enableStepFunctionsTracing: true\n"
         "    propagateUpstreamTrace: true\n"

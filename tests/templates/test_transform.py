@@ -165,11 +165,9 @@ def test_an_explicit_log_group_is_subscribed_without_adding_another():
 
 def test_serverless_packaged_log_groups_are_subscribed():
     resources = _resources("serverless.json")
-    for function, group in (
-        ("Hello", "HelloLogGroup"),
-        ("HelloDashworld", "HelloDashworldLogGroup"),
-    ):
-        subscription = resources[f"{function}LambdaFunctionDatadogSubscription"]["Properties"]
+    for group in ("HelloLogGroup", "HelloDashworldLogGroup"):
+        # named as serverless-plugin-datadog names it
+        subscription = resources[f"{group}Subscription"]["Properties"]
         assert subscription["LogGroupName"] == {"Ref": group}
 
 

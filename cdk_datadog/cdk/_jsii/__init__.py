@@ -1,1 +1,2 @@
-"""Where bin/setup puts the compiled Node helper (cdk_datadog/cdk/node) for jsii to load."""
+"""The compiled Node helper (cdk_datadog/cdk/node, packed by bin/build-helper, committed) for
+jsii to load."""

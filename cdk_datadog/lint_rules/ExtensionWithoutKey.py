@@ -1,0 +1,36 @@
+"""E9004: the Datadog Lambda Extension with no variable saying where the API key is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+from cdk_datadog.lint_rules._support import (
+    EXTENSION_DOCS,
+    FUNCTION_TYPES,
+    TAGS,
+    function,
+    matches,
+)
+from cdk_datadog.templates.checks import extension_without_api_key
+
+
+class ExtensionWithoutKey(CloudFormationLintRule):
+    id = "E9004"
+    shortdesc = "Datadog extension without an API key source"
+    description = (
+        "The extension sends to Datadog with the key named by DD_API_KEY_SECRET_ARN, "
+        "DD_API_KEY_SSM_ARN, DD_KMS_API_KEY or DD_API_KEY; without one, nothing is sent."
+    )
+    source_url = EXTENSION_DOCS
+    tags = TAGS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.resource_property_types = FUNCTION_TYPES
+
+    def match_resource_properties(
+        self, properties: dict[str, Any], resourcetype: str, path: list[Any], cfn: Any
+    ) -> list[RuleMatch]:
+        return matches(path, extension_without_api_key(function(properties, cfn)))
