@@ -40,6 +40,9 @@ setup(
             "PyYAML==6.0.4",
             "cfn-lint==1.58.0",
             "cdk-nag==3.0.2",
+            # Datadog::Monitors::Monitor as a typed L1, generated from its published schema: the
+            # tests check the monitor properties cdk-datadog writes against it
+            "cdk-cloudformation-datadog-monitors-monitor==4.12.0a7",
             "rich==15.0.0",
             "orjson==3.13.0",
             "datadog-cdk-constructs-v2==5.3.0",

@@ -37,7 +37,8 @@ class Datadog(Construct):
 
     Options are those of datadog-cdk-constructs-v2's `DatadogLambdaProps`, in snake_case,
     plus ours (`exclude`, `enable_xray_tracing`, `subscribe_to_access_logs`,
-    `subscribe_to_execution_logs`, `step_functions`, `is_fips_enabled`, `enhanced_metrics`);
+    `subscribe_to_execution_logs`, `step_functions`, `is_fips_enabled`, `enhanced_metrics`,
+    `enable_step_functions_tracing`, `merge_step_function_and_lambda_traces`, `monitors`);
     the `datadog` key of cdk.json context gives defaults that keyword arguments override.
 
     :raises OptionError: (a ValueError) naming the option, when an option is invalid.

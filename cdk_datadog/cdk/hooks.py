@@ -29,7 +29,7 @@ from constructs import IConstruct
 from cdk_datadog.cdk import tree as construct_tree
 from cdk_datadog.cdk.batch import add_first_visit_aspect, instances_of
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
-from cdk_datadog.engine.cfn import LAMBDA_FUNCTION
+from cdk_datadog.engine.cfn import LAMBDA_FUNCTION, STATE_MACHINE
 
 #: after AspectPriority.DEFAULT (500), before READONLY (1000): the order among the aspects of
 #: the scope's own node; a literal, as reading AspectPriority at import would be the app's
@@ -101,14 +101,20 @@ def _instrument_by_stack(
 
 def _claim_listed(instrumenter: Instrumenter, tree: construct_tree.Tree, kept: list[int]) -> None:
     """The CfnFunctions under the functions listed with `add_lambda_functions` are claimed
-    too, and those under an explicit instrumenter's own functions are its own."""
-    for refs in (instrumenter.claimed, instrumenter.own):
+    too, and those under an explicit instrumenter's own functions are its own; likewise the
+    CfnStateMachines under the state machines listed with `add_state_machines`."""
+    for refs, kind in (
+        (instrumenter.claimed, LAMBDA_FUNCTION),
+        (instrumenter.own, LAMBDA_FUNCTION),
+        (instrumenter.claimed_machines, STATE_MACHINE),
+        (instrumenter.own_machines, STATE_MACHINE),
+    ):
         if refs:
             listed = tree.owners(lambda node, refs=refs: jsii_ref(node) in refs)
             refs.update(
                 jsii_ref(tree.nodes[index])
                 for index in kept
-                if listed[index] >= 0 and tree.types[index] == LAMBDA_FUNCTION
+                if listed[index] >= 0 and tree.types[index] == kind
             )
 
 
@@ -126,8 +132,9 @@ def _instrument_remaining_log_groups(instrumenter: Instrumenter) -> None:
 def instrument_functions(
     instrumenter: Instrumenter, scope: IConstruct, functions: Iterable[Any]
 ) -> None:
-    """Instrument these (L2 or L1) functions, stack by stack: those under `scope` in its tree,
-    read once, any other (in another Stage) in its own stack's tree."""
+    """Instrument these (L2 or L1) functions, or state machines (`DatadogStepFunctions`),
+    stack by stack: those under `scope` in its tree, read once, any other (in another Stage)
+    in its own stack's tree."""
     tree = construct_tree.read(scope)
     instrument_tree(instrumenter, scope, tree, others=False)
     in_tree = {jsii_ref(node) for node in tree.nodes}

@@ -29,6 +29,7 @@ from cdk_datadog.engine.grants import SecretFacts
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.resources import NewResource, nag_metadata
 from cdk_datadog.engine.stack import STACK, Control, StackInput, StackPlan, plan_stack
+from cdk_datadog.engine.vpc import NETWORK_TYPES
 
 Decision = Plan | Skip
 #: below the default priority of `Tags.of(...).add` (100), so the user's tags win
@@ -43,6 +44,7 @@ READ_TYPES = frozenset(
         cfn.DISTRIBUTION,
         cfn.LAMBDA_VERSION,
         *STAGE_TYPES,
+        *NETWORK_TYPES,
     }
 )
 #: read as their type alone: the engine asks only whether a role is the stack's
@@ -80,6 +82,9 @@ class Registry:
     entries: list[tuple[str, Decision]] = field(default_factory=list)
     #: per-function control by the jsii ref of the function (L2 or CfnFunction)
     controls: dict[str, Control] = field(default_factory=dict)
+    #: state machines listed with `DatadogStepFunctions.add_state_machines` (the L2 or
+    #: CfnStateMachine, and the CfnStateMachines under them): `Datadog` leaves them alone
+    claimed_machines: set[str] = field(default_factory=set)
 
     def decisions(self) -> dict[str, Decision]:
         """Decisions by CfnFunction path."""
@@ -173,6 +178,9 @@ class Instrumenter:
         #: DatadogLambda's: the functions it was given (L2 and CfnFunction refs), which no
         #: other construct instruments; None for `Datadog`, which takes every other function
         self.own: set[str] | None = set() if explicit else None
+        #: DatadogStepFunctions': the state machines it was given (L2 and CfnStateMachine
+        #: refs); None for the others
+        self.own_machines: set[str] | None = None
         #: log groups given to add_forwarder_to_non_lambda_log_groups, by CfnLogGroup ref
         self.log_groups: dict[str, Any] = {}
         #: Stages given a first-visit aspect of this instrumenter
@@ -183,10 +191,22 @@ class Instrumenter:
         """Refs of the functions (L2 or CfnFunction) listed with `add_lambda_functions`."""
         return self._registry.claimed
 
+    @property
+    def claimed_machines(self) -> set[str]:
+        """Refs of the state machines listed with `DatadogStepFunctions.add_state_machines`."""
+        return self._registry.claimed_machines
+
     def _is_mine(self, ref: str) -> bool:
         if self.own is not None:
             return ref in self.own
         return ref not in self._registry.claimed
+
+    def _machine_is_mine(self, ref: str, do_others: bool) -> bool:
+        if ref in self._registry.done:
+            return False
+        if self.own_machines is not None:
+            return ref in self.own_machines
+        return do_others and ref not in self._registry.claimed_machines
 
     def instrument(
         self,
@@ -205,48 +225,79 @@ class Instrumenter:
         """
         stack = tree.nodes[stack_index]
         registry = self._registry
-        mine, read, parameters, shallow, count = [], [], [], [], CDK_METADATA
+        stack_ref = jsii_ref(stack)
+        explicit = self.own is not None or self.own_machines is not None
+        do_others = others and not explicit and stack_ref not in registry.done
+        mine, machines, present, parameters = [], [], [], []
         for index in indexes:
             kind = tree.types[index]
             if kind == PARAMETER:
                 parameters.append(tree.nodes[index])
             elif kind:
-                count += 1
-                if kind in SHALLOW_TYPES:
-                    shallow.append(tree.nodes[index])
-                elif kind in READ_TYPES:
-                    node = tree.nodes[index]
-                    read.append(node)
-                    ref = jsii_ref(node)
-                    if (
-                        kind in cfn.FUNCTION_TYPES
-                        and ref not in registry.done
-                        and self._is_mine(ref)
-                        and (within is None or ref in within)
-                    ):
-                        mine.append(ref)
-        do_others = others and self.own is None and jsii_ref(stack) not in registry.done
+                present.append(index)
+                ref = jsii_ref(tree.nodes[index])
+                if (
+                    kind in cfn.FUNCTION_TYPES
+                    and ref not in registry.done
+                    and self._is_mine(ref)
+                    and (within is None or ref in within)
+                ):
+                    mine.append(ref)
+                elif kind == cfn.STATE_MACHINE and self._machine_is_mine(ref, do_others):
+                    machines.append(ref)
+        # trace merging writes a definition back as it was read: every logical id of the
+        # stack must be known to tell its own resources from another stack's
+        read_all = bool(machines) and self.config.merges_step_function_traces
+        read = [
+            tree.nodes[index] for index in present if read_all or tree.types[index] in READ_TYPES
+        ]
+        shallow = (
+            []
+            if read_all
+            else [tree.nodes[index] for index in present if tree.types[index] in SHALLOW_TYPES]
+        )
         refs = [jsii_ref(node) for node in read]
         groups = {ref for ref in refs if ref in self.log_groups}
-        if not mine and not groups and not do_others:
+        monitors_key = f"{stack_ref}#monitors"
+        do_monitors = (
+            bool(self.config.monitors)
+            and monitors_key not in registry.done
+            and (do_others or bool(mine))
+        )
+        if not mine and not groups and not do_others and not machines:
             return
         registry.done.update(mine)
+        registry.done.update(machines)
         for ref in groups:
             del self.log_groups[ref]
         if do_others:
-            registry.done.add(jsii_ref(stack))
+            registry.done.add(stack_ref)
+        if do_monitors:
+            registry.done.add(monitors_key)
         readings, defaults = read_stack(read, parameters, shallow)
+        by_ref = dict(zip(refs, (r.logical_id for r in readings)))
         wanted = set(mine)
+        every_machine = [
+            r.logical_id for r in readings if r.resource.get("Type") in (cfn.STATE_MACHINE_TYPES)
+        ]
+        chosen = frozenset(by_ref[ref] for ref in machines)
         self._plan_and_write(
             stack,
             readings,
             [*read, *shallow],
             defaults,
-            count,
+            CDK_METADATA + len(present),
             selected=frozenset(r.logical_id for r, ref in zip(readings, refs) if ref in wanted),
             edge=frozenset(r.logical_id for r, ref in zip(readings, refs) if ref in edge_refs),
             do_others=do_others,
             groups=frozenset(r.logical_id for r, ref in zip(readings, refs) if ref in groups),
+            state_machines=None if chosen == frozenset(every_machine) and do_others else chosen,
+            monitors=do_monitors,
+            known_ids=(
+                frozenset(r.logical_id for r in readings) | frozenset(defaults)
+                if read_all
+                else None
+            ),
         )
 
     def _plan_and_write(
@@ -260,6 +311,9 @@ class Instrumenter:
         edge: frozenset[str],
         do_others: bool,
         groups: frozenset[str],
+        state_machines: frozenset[str] | None,
+        monitors: bool,
+        known_ids: frozenset[str] | None,
     ) -> None:
         region = stack.region
         read = _Stack(
@@ -286,6 +340,9 @@ class Instrumenter:
                 functions=selected,
                 others=do_others,
                 log_groups=groups,
+                state_machines=state_machines,
+                monitors=monitors,
+                known_ids=known_ids,
             ),
             self.config,
         )

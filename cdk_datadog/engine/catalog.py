@@ -9,6 +9,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "datadog.yaml"
 
@@ -36,6 +37,10 @@ class Catalog:
     fips_extension_layers: Mapping[str, str] = field(default_factory=dict)
     #: Datadog site -> AWS partition -> account that assumes the integration role
     integration_accounts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: serverless-plugin-datadog's recommended monitors: id -> name, query, threshold, message
+    monitors: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Datadog site -> its PrivateLink `region` and endpoint `services` (when recorded)
+    privatelink: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def runtime(self, name: str) -> RuntimeInfo | None:
         return self.runtimes.get(name)
@@ -94,4 +99,6 @@ def load_catalog() -> Catalog:
         integration_accounts={
             site: dict(accounts) for site, accounts in raw["integration_accounts"].items()
         },
+        monitors={name: dict(spec) for name, spec in raw["monitors"].items()},
+        privatelink={site: dict(spec) for site, spec in raw["privatelink"].items()},
     )

@@ -13,12 +13,15 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cdk_datadog.engine import options as opt
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.tokens import is_token
 from cdk_datadog.errors import DatadogError
+
+if TYPE_CHECKING:
+    from cdk_datadog.engine.monitors import MonitorRequest
 
 APP_SEC_MODES = ("off", "on", "extension", "tracer")
 LOG_LEVELS = ("trace", "debug", "info", "warn", "warning", "error", "critical", "off")
@@ -121,6 +124,12 @@ class DatadogConfig:
     #: None: automatic (on in GovCloud when cdk-datadog picks the extension layer)
     is_fips_enabled: bool | None = None
     enhanced_metrics: bool | None = None
+    #: None: state machines are traced where they are instrumented (DD_TRACE_ENABLED), their
+    #: definitions left as they are; True: asked for, with trace merging; False: not traced
+    enable_step_functions_tracing: bool | None = None
+    #: None: follows `enable_step_functions_tracing`
+    merge_step_function_and_lambda_traces: bool | None = None
+    monitors: tuple[MonitorRequest, ...] = ()
     #: not an option: filled by the front end from git when source_code_integration is on
     git: GitMetadata | None = None
 
@@ -154,10 +163,28 @@ class DatadogConfig:
 
     @property
     def instruments_step_functions(self) -> bool:
-        """State machines get logging where something ships their logs: the Forwarder."""
+        """State machines get logging where something ships their logs (the Forwarder), or
+        where their tracing is asked for."""
         if self.step_functions is not None:
             return self.step_functions
-        return self.forwarder_arn is not None
+        return (
+            self.forwarder_arn is not None
+            or bool(self.enable_step_functions_tracing)
+            or bool(self.merge_step_function_and_lambda_traces)
+        )
+
+    @property
+    def traces_step_functions(self) -> bool:
+        """Instrumented state machines are tagged `DD_TRACE_ENABLED=true` unless tracing is
+        turned off."""
+        return self.enable_step_functions_tracing is not False
+
+    @property
+    def merges_step_function_traces(self) -> bool:
+        """State machine definitions are rewritten for trace merging."""
+        if self.merge_step_function_and_lambda_traces is not None:
+            return self.merge_step_function_and_lambda_traces
+        return bool(self.enable_step_functions_tracing)
 
     @property
     def secret_arn(self) -> str | None:
@@ -187,14 +214,18 @@ def resolve_aliases(options: Mapping[str, Any]) -> dict[str, Any]:
     """Options with other tools' names (`lambda_fips`, ...) under ours.
 
     :raises OptionError: naming the alias, when it is given together with the option it
-        stands for (two values for one setting).
+        stands for (two values for one setting), unless it is one of `AGREEING_ALIASES`
+        with the same value (Datadog's Step Functions guide sets `propagateUpstreamTrace`
+        and `mergeStepFunctionAndLambdaTraces` together).
     """
     resolved = dict(options)
     for alias, name in opt.ALIASES.items():
         if alias not in resolved:
             continue
         value = resolved.pop(alias)
-        if resolved.get(name) is not None and value is not None:
+        given = resolved.get(name)
+        agrees = alias in opt.AGREEING_ALIASES and given == value
+        if given is not None and value is not None and not agrees:
             raise OptionError(
                 alias,
                 f"is another name for `{name}`, which is also given; keep only `{name}`",
@@ -273,6 +304,10 @@ def _checked_type_of(spec: opt.OptionSpec, value: Any) -> Any:
         elif kind == opt.STR_OR_NUMBER and isinstance(value, str):
             return value
         raise OptionError(spec.name, f"expected a number of at least 0, got {value!r}")
+    if kind == opt.MONITORS:
+        from cdk_datadog.engine.monitors import parse_monitors
+
+        return parse_monitors(value)
     if kind == opt.STR_LIST:
         if isinstance(value, str):
             value = [value]
@@ -382,6 +417,32 @@ def _check_combinations(config: DatadogConfig) -> None:
         raise OptionError("llm_obs_ml_app", "required when `llm_obs_enabled` is true")
     if config.is_fips_enabled:
         _check_fips(config)
+    _check_step_functions(config)
+
+
+def _check_step_functions(config: DatadogConfig) -> None:
+    if config.step_functions is False and (
+        config.enable_step_functions_tracing or config.merge_step_function_and_lambda_traces
+    ):
+        name = (
+            "enable_step_functions_tracing"
+            if config.enable_step_functions_tracing
+            else "merge_step_function_and_lambda_traces"
+        )
+        raise OptionError(
+            name,
+            "`step_functions=False` leaves state machines alone, so they cannot be traced; "
+            "remove one of the two",
+        )
+    if (
+        config.merge_step_function_and_lambda_traces
+        and config.enable_step_functions_tracing is False
+    ):
+        raise OptionError(
+            "merge_step_function_and_lambda_traces",
+            "merges the traces of state machines, which `enable_step_functions_tracing=False` "
+            "turns off; remove one of the two",
+        )
 
 
 _LAYER_NAME_IN_ARN = re.compile(r":layer:([A-Za-z0-9_-]+)(?::\d+)?$")
@@ -426,6 +487,9 @@ STACK_WIDE_OPTIONS = frozenset(
         "subscribe_to_execution_logs",
         "step_functions",
         "instrument_deploy_time_functions",
+        "enable_step_functions_tracing",
+        "merge_step_function_and_lambda_traces",
+        "monitors",
     }
 )
 

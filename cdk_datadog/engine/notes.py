@@ -319,6 +319,84 @@ STEP_FUNCTIONS_LOGGING = _kind(
     "week), for Datadog's traces",
     "Give the state machine your own logging configuration to choose the group; it is kept.",
 )
+STEP_FUNCTIONS_LOGGING_RAISED = _kind(
+    "StepFunctions.loggingRaised",
+    INFO,
+    "its logging configuration now logs at level ALL with execution data (was {was}), for "
+    "Datadog's traces; its destination is kept",
+    "Datadog builds a state machine's traces from its execution logs, which need level ALL "
+    "and execution data. `enable_step_functions_tracing` asks for them; set it to false (or "
+    "`step_functions=False`) to keep your level.",
+)
+STEP_FUNCTIONS_LOGS_NOT_SHIPPED = _kind(
+    "StepFunctions.logsNotShipped",
+    INFO,
+    "no `forwarder_arn`: its log group {log_group} is not subscribed; Datadog's traces need "
+    "something to ship it",
+    "Datadog reads Step Functions traces from the execution logs that the Datadog Forwarder "
+    "ships. Set `forwarder_arn` to subscribe the group, or let the Forwarder's automatic "
+    "triggers subscribe /aws/vendedlogs/states/ log groups.",
+)
+STEP_FUNCTIONS_TRACES_MERGED = _kind(
+    "StepFunctions.tracesMerged",
+    INFO,
+    "definition rewritten so that {count} task(s) pass Datadog's context to what they start "
+    "({tasks}): their traces merge with the state machine's",
+    "Lambda tasks pass the execution context (Execution, State, StateMachine) in their "
+    "payload, nested executions in a CONTEXT field of their input, as Datadog's 'Merge Step "
+    "Functions and Lambda Traces' shows. Set `merge_step_function_and_lambda_traces=False` "
+    "to keep definitions as they are.",
+)
+STEP_FUNCTIONS_ALREADY_MERGED = _kind(
+    "StepFunctions.alreadyMerged",
+    INFO,
+    "its tasks already pass Datadog's context ({tasks}); definition left as it is",
+    "The definition carries the execution context as Datadog documents it (by hand, with "
+    "DatadogStepFunctions' payload helpers, or from an earlier run); nothing to add.",
+)
+STEP_FUNCTIONS_TASKS_NOT_MERGED = _kind(
+    "StepFunctions.tasksNotMerged",
+    WARNING,
+    "task(s) left as they are, their traces will not merge with the state machine's: {tasks}",
+    "A task whose payload or input has a shape of its own cannot take the context without "
+    "changing what it sends. Add it yourself: for a Lambda task, `Execution.$: $$.Execution`, "
+    "`State.$: $$.State`, `StateMachine.$: $$.StateMachine` in its payload (or `Payload.$: "
+    "States.JsonMerge($$, $, false)`); for a nested execution, an Input object with `CONTEXT.$: "
+    "$$['Execution', 'State', 'StateMachine']` (DatadogStepFunctions' helpers build both); for "
+    "JSONata states, the Arguments Datadog's 'Merge Step Functions and Lambda Traces' shows.",
+)
+STEP_FUNCTIONS_DEFINITION_NOT_READ = _kind(
+    "StepFunctions.definitionNotRead",
+    WARNING,
+    "definition left as it is, its traces will not merge: it is {form}",
+    "cdk-datadog rewrites a definition it can read at synthesis: an object, JSON text, or "
+    "Fn::Sub / Fn::Join of JSON text and intrinsic functions naming resources of the same "
+    "stack. Give the definition inline, or add the context to its tasks yourself "
+    "(DatadogStepFunctions' payload helpers).",
+)
+MONITORS_REGISTRY_TYPE = _kind(
+    "Monitors.registryType",
+    INFO,
+    "added {count} Datadog::Monitors::Monitor resource(s); CloudFormation creates them only "
+    "where that registry type is activated",
+    "Datadog::Monitors::Monitor is a third-party CloudFormation registry type: activate it once "
+    "per account and region, with a Datadog API key and application key (and the API URL of "
+    "a site other than US1) in its type configuration, as Datadog's 'Datadog-Amazon "
+    "CloudFormation' guide shows, before deploying.",
+)
+NETWORK_NO_EGRESS = _kind(
+    "Network.noEgress",
+    WARNING,
+    "runs in subnet(s) {subnets} of this stack without a route out: it cannot reach Datadog "
+    "({site}); add {remedies}",
+    "A function in a VPC reaches the internet only through a 0.0.0.0/0 route to a NAT gateway "
+    "(or a transit gateway, a firewall or proxy instance); a route to an internet gateway "
+    "does not do it, as Lambda gives functions no public IP. The Datadog Lambda Extension and "
+    "libraries that send data themselves need one, or Datadog's PrivateLink endpoints for the "
+    "site, or a proxy in DD_PROXY_HTTPS (reading an API key from Secrets Manager, SSM or KMS "
+    "also needs their VPC endpoints). Functions whose metrics go through the Forwarder "
+    "(DD_FLUSH_TO_LOG=true without the extension) call out for nothing and get no warning.",
+)
 API_GATEWAY_EXECUTION_LOGS = _kind(
     "ApiGateway.executionLogGroupDeclared",
     INFO,

@@ -18,6 +18,8 @@ NUMBER = "number"
 STR_OR_NUMBER = "str or number"
 STR_LIST = "list of str"
 OBJECT = "object"
+#: serverless-plugin-datadog's `monitors`: `[{"high_error_rate": {...overrides}}, ...]`
+MONITORS = "list of monitors"
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,26 @@ _SPECS = (
         "FIPS extension layer and DD_LAMBDA_FIPS_MODE (default: on in GovCloud with the extension)",
     ),
     OptionSpec("enhanced_metrics", BOOL, None, "DD_ENHANCED_METRICS (Datadog's default: on)"),
+    OptionSpec(
+        "enable_step_functions_tracing",
+        BOOL,
+        None,
+        "trace state machines: logging at ALL with execution data, DD_TRACE_ENABLED, and "
+        "trace merging in their definitions",
+    ),
+    OptionSpec(
+        "merge_step_function_and_lambda_traces",
+        BOOL,
+        None,
+        "rewrite state machine definitions so Lambda tasks and nested executions carry "
+        "Datadog's context (default: with enable_step_functions_tracing)",
+    ),
+    OptionSpec(
+        "monitors",
+        MONITORS,
+        (),
+        "serverless-plugin-datadog's recommended monitors, as Datadog::Monitors::Monitor resources",
+    ),
 )
 
 OPTION_SPECS: dict[str, OptionSpec] = {spec.name: spec for spec in _SPECS}
@@ -133,12 +155,20 @@ def camel_case(snake: str) -> str:
 
 
 #: other tools' names for an option, accepted as they are (snake_case here, camelCase below):
-#: the CloudFormation macro's `lambdaFips` and `enableEnhancedMetrics`. Resolved by
-#: `config.resolve_aliases`; an alias given together with its option is an error.
+#: the CloudFormation macro's `lambdaFips` and `enableEnhancedMetrics`, the plugin's
+#: `propagateUpstreamTrace`. Resolved by `config.resolve_aliases`; an alias given together
+#: with its option is an error, unless it is one of `AGREEING_ALIASES` with the same value.
 ALIASES: dict[str, str] = {
     "lambda_fips": "is_fips_enabled",
     "enable_enhanced_metrics": "enhanced_metrics",
+    # serverless-plugin-datadog treats these two as `mergeStepFunctionAndLambdaTraces`
+    "propagate_upstream_trace": "merge_step_function_and_lambda_traces",
+    "propagate_trace_context": "merge_step_function_and_lambda_traces",
 }
+#: aliases that are options of their own in their tool, documented together with the one
+#: they stand for (Datadog's Step Functions guide sets `propagateUpstreamTrace` and
+#: `mergeStepFunctionAndLambdaTraces` both): given with the same value, they are one setting
+AGREEING_ALIASES = frozenset({"propagate_upstream_trace", "propagate_trace_context"})
 
 #: camelCase spellings (the reference's JavaScript/JSON names) -> snake_case
 CAMEL_CASE_NAMES: dict[str, str] = {camel_case(name): name for name in [*OPTION_SPECS, *ALIASES]}

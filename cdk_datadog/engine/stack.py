@@ -35,12 +35,14 @@ from cdk_datadog.engine.layers import (
 )
 from cdk_datadog.engine.limits import MAX_STACK_RESOURCES, NEAR_STACK_LIMIT
 from cdk_datadog.engine.logs import Subscriptions
+from cdk_datadog.engine.monitors import plan_monitors
 from cdk_datadog.engine.notes import Note, note
 from cdk_datadog.engine.options import canonical_name
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.planner import plan_function
 from cdk_datadog.engine.resources import Acknowledgment, NewResource, ResourceChange
 from cdk_datadog.engine.step_functions import plan_state_machines
+from cdk_datadog.engine.vpc import egress_note, index_network, uses_vpc
 
 Decision = Plan | Skip
 #: where notes about the stack as a whole go
@@ -63,7 +65,8 @@ class StackInput:
     """A stack as a front end read it."""
 
     #: logical id -> CloudFormation-shaped resource (`Type`, `Properties`, `Metadata`); the
-    #: read view (SAM functions with `Globals.Function` merged)
+    #: read view (SAM functions with `Globals.Function` merged). A front end that reads only
+    #: some of a stack's resources gives `known_ids`.
     resources: Mapping[str, Mapping[str, Any]]
     region: str | None = None
     parameter_defaults: Mapping[str, Any] = field(default_factory=dict)
@@ -85,6 +88,14 @@ class StackInput:
     #: log groups (logical ids) to subscribe to the Forwarder besides functions' (the CDK's
     #: `add_forwarder_to_non_lambda_log_groups`)
     log_groups: frozenset[str] = frozenset()
+    #: the state machines to instrument (DatadogStepFunctions' explicit mode, or all but
+    #: those); None: every state machine of the stack, with `others`
+    state_machines: frozenset[str] | None = None
+    #: whether to add the `monitors` here; None: with `others`
+    monitors: bool | None = None
+    #: every logical id the stack defines (resources, parameters), when `resources` does not
+    #: hold them all; None: `resources` is the whole stack
+    known_ids: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -203,17 +214,19 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
     if subscriptions is None:
         notes.extend((lid, note(nk.LOGS_NO_FORWARDER)) for lid in sorted(stack.log_groups))
     machines_plan = None
-    if stack.others:
-        if config.instruments_step_functions:
-            machines = {
-                lid: r for lid, r in resources.items() if cfn.type_of(r) in cfn.STATE_MACHINE_TYPES
-            }
-            machines_plan = plan_state_machines(
-                machines, resources, stack.paths, config, subscriptions
-            )
-        if subscriptions is not None:
-            stages = {lid: r for lid, r in resources.items() if cfn.type_of(r) in STAGE_TYPES}
-            plan_api_stages(stages, config, subscriptions)
+    if (stack.others or stack.state_machines is not None) and config.instruments_step_functions:
+        machines = {
+            lid: r
+            for lid, r in resources.items()
+            if cfn.type_of(r) in cfn.STATE_MACHINE_TYPES
+            and (stack.state_machines is None or lid in stack.state_machines)
+        }
+        machines_plan = plan_state_machines(
+            machines, resources, stack.paths, config, subscriptions, stack.known_ids
+        )
+    if stack.others and subscriptions is not None:
+        stages = {lid: r for lid, r in resources.items() if cfn.type_of(r) in STAGE_TYPES}
+        plan_api_stages(stages, config, subscriptions)
 
     added: list[NewResource] = []
     changes: list[ResourceChange] = []
@@ -225,6 +238,11 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
     notes.extend(policy_notes)
     if policy is not None:
         added.append(policy)
+    if stack.monitors if stack.monitors is not None else stack.others:
+        monitors, monitor_notes = plan_monitors(config, stack.prefix)
+        added.extend(monitors)
+        notes.extend((STACK, n) for n in monitor_notes)
+    notes.extend(_egress_notes(resources, config, planned))
 
     log_groups: dict[str, Any] = {}
     if subscriptions is not None:
@@ -248,6 +266,26 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
         mappings=mappings,
         notes=tuple(notes),
     )
+
+
+def _egress_notes(
+    resources: Mapping[str, Any],
+    config: DatadogConfig,
+    planned: list[tuple[str, Mapping[str, Any], Plan]],
+) -> list[tuple[str, Note]]:
+    """A warning on each function that needs to call Datadog from subnets without a way out."""
+    if not planned or not uses_vpc(resources):
+        return []
+    network = index_network(resources)
+    found = []
+    for logical_id, resource, plan in planned:
+        properties = cfn.properties_of(resource)
+        own = (properties.get("Environment") or {}).get("Variables") or {}
+        environment = {**plan.environment, **(own if isinstance(own, Mapping) else {})}
+        warning = egress_note(properties, environment, config.site, network)
+        if warning is not None:
+            found.append((logical_id, warning))
+    return found
 
 
 def _function_changes(

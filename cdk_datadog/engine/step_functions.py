@@ -1,9 +1,13 @@
-"""Step Functions: logging, subscription, tags and trace-merging payloads, as plain data.
+"""Step Functions: logging, subscription, tags, trace merging and its payload helpers.
 
 Datadog traces a state machine from its execution logs (level ALL, with execution data),
 which the Forwarder ships; `DD_TRACE_ENABLED` on the state machine turns the tracing on. So a
-state machine gets logging only where something ships those logs (a Forwarder): logging at
-ALL with execution data that nothing reads would only cost money.
+state machine gets logging where something ships those logs (a Forwarder), or where its
+tracing is asked for (`enable_step_functions_tracing`; a note then says that the group needs
+shipping): logging at ALL with execution data that nothing reads would only cost money.
+With tracing asked for, a logging configuration of the user's is raised to ALL with execution
+data, as serverless-plugin-datadog and datadog-cdk-constructs-v2 do, and the definition is
+rewritten so that traces merge (`step_functions_tracing`).
 
 A state machine without logging gets a log group `/aws/vendedlogs/states/<path>-Logs` (one
 week of retention, as datadog-cdk-constructs-v2 sets: ALL with execution data is voluminous),
@@ -26,8 +30,9 @@ from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.limits import MAX_LOG_GROUP_NAME
 from cdk_datadog.engine.logs import LOG_GROUP_SUFFIX, Subscriptions
 from cdk_datadog.engine.notes import Note, note
-from cdk_datadog.engine.planner import CONSTRUCT_TAG, CONSTRUCT_TAG_VALUE
+from cdk_datadog.engine.planner import function_tags
 from cdk_datadog.engine.resources import Acknowledgment, NewResource, ResourceChange
+from cdk_datadog.engine.step_functions_tracing import merge_traces
 
 LOG_GROUP_PREFIX = "/aws/vendedlogs/states/"
 LOG_DELIVERY_SUFFIX = "DatadogLogDelivery"
@@ -55,11 +60,11 @@ def log_group_name(path: str) -> str:
 
 
 def state_machine_tags(config: DatadogConfig) -> dict[str, str]:
-    tags = {"DD_TRACE_ENABLED": "true", CONSTRUCT_TAG: CONSTRUCT_TAG_VALUE}
-    for key in ("service", "env", "version"):
-        value = getattr(config, key)
-        if value is not None:
-            tags[key] = value
+    """The functions' tags (construct marker, unified service tags, the `tags` option, as
+    datadog-cdk-constructs-v2 tags state machines) and `DD_TRACE_ENABLED=true`, which turns
+    Datadog's tracing of the state machine on."""
+    tags = {"DD_TRACE_ENABLED": "true"} if config.traces_step_functions else {}
+    tags.update(function_tags(config))
     return tags
 
 
@@ -131,15 +136,31 @@ class StateMachinePlan:
     notes: list[tuple[str, Note]] = field(default_factory=list)
 
 
+def _raised_logging(logging: Any) -> tuple[dict[str, Any], str] | None:
+    """A logging configuration at level ALL with execution data, and what it was, or None
+    when it already logs so (or cannot be read)."""
+    if not isinstance(logging, Mapping):
+        return None
+    level = logging.get("Level", "OFF")
+    data = logging.get("IncludeExecutionData") in (True, "true")
+    if level == "ALL" and data:
+        return None
+    was = f"{level}{'' if data else ', without execution data'}"
+    return {**logging, "Level": "ALL", "IncludeExecutionData": True}, was
+
+
 def plan_state_machines(
     machines: Mapping[str, Mapping[str, Any]],
     resources: Mapping[str, Any],
     paths: Mapping[str, str],
     config: DatadogConfig,
     subscriptions: Subscriptions | None,
+    known_ids: frozenset[str] | None = None,
 ) -> StateMachinePlan:
-    """Logging, log delivery permissions, tags and subscriptions for these state machines
-    (logical id -> resource); subscriptions go to `subscriptions` (None without a Forwarder)."""
+    """Logging, log delivery permissions, tags, subscriptions and trace merging for these
+    state machines (logical id -> resource); subscriptions go to `subscriptions` (None without
+    a Forwarder). `known_ids`: every logical id of the stack, when `resources` may not hold
+    them all (see `merge_traces`)."""
     plan = StateMachinePlan()
     tags = state_machine_tags(config)
     for logical_id, resource in machines.items():
@@ -147,6 +168,13 @@ def plan_state_machines(
         key = _logging_key(resource)
         arn = _destination(properties.get(key))
         changed: dict[str, Any] = {}
+        if arn is not None and config.enable_step_functions_tracing:
+            raised = _raised_logging(properties.get(key))
+            if raised is not None:
+                changed[key] = raised[0]
+                plan.notes.append(
+                    (logical_id, note(nk.STEP_FUNCTIONS_LOGGING_RAISED, was=raised[1]))
+                )
         depends_on: tuple[str, ...] = ()
         group = None if subscriptions is None else _group_of_arn(arn, subscriptions.groups)
         if arn is None:
@@ -176,8 +204,16 @@ def plan_state_machines(
                 plan.resources.append(log_delivery_policy(policy_id, logical_id, role))
                 depends_on = (policy_id,)
             plan.notes.append((logical_id, note(nk.STEP_FUNCTIONS_LOGGING, log_group=name)))
+            if subscriptions is None:
+                plan.notes.append(
+                    (logical_id, note(nk.STEP_FUNCTIONS_LOGS_NOT_SHIPPED, log_group=name))
+                )
         if subscriptions is not None and group is not None:
             subscriptions.subscribe(logical_id, group)
+        if config.merges_step_function_traces:
+            merged = merge_traces(resource, resources, known_ids)
+            changed.update(merged.properties)
+            plan.notes.extend((logical_id, n) for n in merged.notes)
         plan.changes.append(ResourceChange(logical_id, changed, tags, depends_on))
     return plan
 

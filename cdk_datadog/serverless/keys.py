@@ -49,8 +49,9 @@ class Key:
 
 
 _MONITORS = (
-    "monitors are not created yet (cdk-datadog makes no calls to Datadog's API at deploy); "
-    "monitors serverless-plugin-datadog created stay in Datadog as they are"
+    "monitors are Datadog::Monitors::Monitor resources of the stack, which CloudFormation "
+    "creates with the keys of that registry type's configuration; cdk-datadog makes no calls "
+    "to Datadog's API at deploy"
 )
 
 KEYS: tuple[Key, ...] = (
@@ -75,7 +76,14 @@ KEYS: tuple[Key, ...] = (
     Key("enableASM", SPECIAL, "false", "same (deprecated there too; `false` is ignored)"),
     Key("appSecMode", ("datadog_app_sec_mode",), "off", "same"),
     Key("enableDDLogs", ("enable_datadog_logs",), "true", "same (DD_SERVERLESS_LOGS_ENABLED)"),
-    Key("monitors", (), "-", "accepted, not created", _MONITORS, WARNING),
+    Key(
+        "monitors",
+        ("monitors",),
+        "-",
+        "the recommended monitors, as Datadog::Monitors::Monitor resources of the stack (the "
+        "registry type activated once; no calls to Datadog's API at deploy); custom monitors "
+        "fail, define them as resources of your own",
+    ),
     Key("captureLambdaPayload", ("capture_lambda_payload",), "false", "same"),
     Key(
         "enableSourceCodeIntegration",
@@ -136,18 +144,17 @@ KEYS: tuple[Key, ...] = (
     Key("apmFlushDeadline", ("apm_flush_deadline",), "100", "same"),
     Key(
         "enableStepFunctionsTracing",
-        ("step_functions",),
+        ("step_functions", "enable_step_functions_tracing"),
         "false",
-        "state machines get logging at level ALL, the Forwarder subscription and DD_TRACE_ENABLED",
+        "state machines get logging at level ALL with execution data (a level of yours is "
+        "raised), the Forwarder subscription and DD_TRACE_ENABLED",
     ),
     Key(
         "propagateUpstreamTrace",
-        (),
+        ("merge_step_function_and_lambda_traces",),
         "false",
-        "accepted, not done",
-        "state machine definitions are not rewritten; add the execution context to your "
-        "LambdaInvoke payloads (`Execution.$`, `State.$`, `StateMachine.$`) to merge traces",
-        WARNING,
+        "with enableStepFunctionsTracing, state machine definitions are rewritten so that "
+        "Lambda tasks and nested executions carry Datadog's context",
     ),
     Key("redirectHandlers", ("redirect_handler",), "true", "same"),
     Key(
@@ -179,27 +186,23 @@ KEYS: tuple[Key, ...] = (
     ),
     Key(
         "subscribeToStepFunctionLogs",
-        ("step_functions",),
+        ("step_functions", "enable_step_functions_tracing"),
         "false",
         "deprecated spelling of enableStepFunctionsTracing",
         documented=False,
     ),
     Key(
         "mergeStepFunctionAndLambdaTraces",
-        (),
+        ("merge_step_function_and_lambda_traces",),
         "false",
-        "accepted, not done (deprecated there)",
-        "state machine definitions are not rewritten; see propagateUpstreamTrace",
-        WARNING,
+        "deprecated spelling of propagateUpstreamTrace",
         documented=False,
     ),
     Key(
         "propagateTraceContext",
-        (),
+        ("merge_step_function_and_lambda_traces",),
         "false",
-        "accepted, not done (deprecated there)",
-        "state machine definitions are not rewritten; see propagateUpstreamTrace",
-        WARNING,
+        "deprecated spelling of propagateUpstreamTrace",
         documented=False,
     ),
     Key(

@@ -143,6 +143,7 @@ def translate(section: Any, service: ServiceContext, functions: Mapping[str, Any
     notes: list[ConfigNote] = []
     special: dict[str, Any] = {}
     step_functions: list[tuple[bool, str]] = []
+    merges: list[tuple[bool, str]] = []
     for name, value in section.items():
         where = f"{CUSTOM}.{name}"
         if name in k.REMOVED:
@@ -168,17 +169,17 @@ def translate(section: Any, service: ServiceContext, functions: Mapping[str, Any
                     "option yet",
                 )
             )
-        elif key.options == ("step_functions",):
+        elif "step_functions" in key.options:
             step_functions.append((_bool(value, where), where))
+        elif key.options == ("merge_step_function_and_lambda_traces",):
+            merges.append((_bool(value, where), where))
         elif key.options:
             for option in key.options:
                 collected.set(option, value, where)
         if key.note is not None:
             notes.append(ConfigNote(key.level, where, f"{key.here}: {key.note}"))
     _special_keys(special, collected, service)
-    if step_functions:
-        collected.values["step_functions"] = any(value for value, _ in step_functions)
-        collected.written["step_functions"] = step_functions[0][1]
+    notes.extend(_step_functions(step_functions, merges, collected))
     _defaults(special, collected, service)
     function_options, function_written = _function_blocks(functions, service)
     return Translation(
@@ -190,6 +191,39 @@ def translate(section: Any, service: ServiceContext, functions: Mapping[str, Any
         function_written=function_written,
         custom_handler=special.get("customHandler"),
     )
+
+
+def _step_functions(
+    tracing: list[tuple[bool, str]], merges: list[tuple[bool, str]], collected: _Options
+) -> list[ConfigNote]:
+    """serverless-plugin-datadog's Step Functions keys, any of a kind enough as there:
+    enableStepFunctionsTracing (or its old spelling) instruments and traces state machines;
+    propagateUpstreamTrace (or its two old spellings) rewrites their definitions, only with
+    it, and is off by default."""
+    traced = any(value for value, _ in tracing)
+    if tracing:
+        for option in ("step_functions", "enable_step_functions_tracing"):
+            collected.values[option] = traced
+            collected.written[option] = tracing[0][1]
+        if not traced:
+            del collected.values["enable_step_functions_tracing"]
+    merged = any(value for value, _ in merges)
+    if merged and not traced:
+        where = next(where for value, where in merges if value)
+        return [
+            ConfigNote(
+                k.WARNING,
+                where,
+                "accepted, not applied: definitions are rewritten only with "
+                "enableStepFunctionsTracing, as in serverless-plugin-datadog",
+            )
+        ]
+    if traced:
+        collected.values["merge_step_function_and_lambda_traces"] = merged
+        collected.written["merge_step_function_and_lambda_traces"] = (
+            merges[0][1] if merges else tracing[0][1]
+        )
+    return []
 
 
 def _unknown(name: str) -> str:

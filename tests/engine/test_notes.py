@@ -9,6 +9,7 @@ a case here.
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 import pytest
@@ -75,6 +76,21 @@ FULL_GROUP = {
         for index in range(2)
     },
 }
+#: a logging configuration of the user's, at level ERROR
+ERRORS = {
+    "Level": "ERROR",
+    "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": {"Fn::GetAtt": ["Group", "Arn"]}}}],
+}
+
+
+def definition(parameters: dict[str, Any]) -> str:
+    """A definition whose one task invokes a Lambda function with these Parameters."""
+    task = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True}
+    return json.dumps(
+        {"StartAt": "Invoke", "States": {"Invoke": {**task, "Parameters": parameters}}}
+    )
+
+
 #: a KMS ciphertext blob in which no key ARN can be read
 UNREADABLE_KMS = base64.b64encode(b"\x01\x02 not a kms blob").decode()
 
@@ -239,6 +255,73 @@ CASES: dict[nk.NoteKind, tuple[dict[str, Any], dict[str, Any], str | None, str]]
         {"forwarder_arn": FORWARDER},
         "us-east-1",
         "Machine",
+    ),
+    nk.STEP_FUNCTIONS_LOGGING_RAISED: (
+        {**ROLE, "Group": {"Type": cfn.LOG_GROUP}, "Machine": machine(LoggingConfiguration=ERRORS)},
+        {"forwarder_arn": FORWARDER, "enable_step_functions_tracing": True},
+        "us-east-1",
+        "Machine",
+    ),
+    nk.STEP_FUNCTIONS_LOGS_NOT_SHIPPED: (
+        {**ROLE, "Machine": machine()},
+        {"enable_step_functions_tracing": True},
+        "us-east-1",
+        "Machine",
+    ),
+    nk.STEP_FUNCTIONS_TRACES_MERGED: (
+        {**ROLE, "Machine": machine(DefinitionString=definition({"FunctionName": "f"}))},
+        {"forwarder_arn": FORWARDER, "enable_step_functions_tracing": True},
+        "us-east-1",
+        "Machine",
+    ),
+    nk.STEP_FUNCTIONS_ALREADY_MERGED: (
+        {
+            **ROLE,
+            "Machine": machine(
+                DefinitionString=definition(
+                    {"FunctionName": "f", "Payload.$": "States.JsonMerge($$, $, false)"}
+                )
+            ),
+        },
+        {"forwarder_arn": FORWARDER, "enable_step_functions_tracing": True},
+        "us-east-1",
+        "Machine",
+    ),
+    nk.STEP_FUNCTIONS_TASKS_NOT_MERGED: (
+        {
+            **ROLE,
+            "Machine": machine(
+                DefinitionString=definition({"FunctionName": "f", "Payload.$": "$.order"})
+            ),
+        },
+        {"forwarder_arn": FORWARDER, "enable_step_functions_tracing": True},
+        "us-east-1",
+        "Machine",
+    ),
+    nk.STEP_FUNCTIONS_DEFINITION_NOT_READ: (
+        {**ROLE, "Machine": machine(DefinitionS3Location={"Bucket": "b", "Key": "k"})},
+        {"forwarder_arn": FORWARDER, "enable_step_functions_tracing": True},
+        "us-east-1",
+        "Machine",
+    ),
+    nk.MONITORS_REGISTRY_TYPE: (
+        {**ROLE, "Fn": fn()},
+        {**EXTENSION, "monitors": ["timeout"]},
+        "us-east-1",
+        STACK,
+    ),
+    nk.NETWORK_NO_EGRESS: (
+        {
+            **ROLE,
+            "Fn": fn(VpcConfig={"SubnetIds": [{"Ref": "Subnet"}]}),
+            "Association": {
+                "Type": "AWS::EC2::SubnetRouteTableAssociation",
+                "Properties": {"SubnetId": {"Ref": "Subnet"}, "RouteTableId": {"Ref": "Table"}},
+            },
+        },
+        EXTENSION,
+        "us-east-1",
+        "Fn",
     ),
     nk.API_GATEWAY_EXECUTION_LOGS: (
         {

@@ -18,6 +18,11 @@ OURS = {
     "instrument_deploy_time_functions",
     "is_fips_enabled",  # serverless-plugin-datadog's isFIPSEnabled
     "enhanced_metrics",  # the CloudFormation macro's enableEnhancedMetrics
+    # serverless-plugin-datadog's enableStepFunctionsTracing, mergeStepFunctionAndLambdaTraces
+    # and monitors
+    "enable_step_functions_tracing",
+    "merge_step_function_and_lambda_traces",
+    "monitors",
 }
 
 

@@ -118,13 +118,13 @@ def test_keys_that_stopped_the_run_are_accepted_in_one_block(key):
 
 
 def test_a_key_without_effect_here_gets_a_note_saying_what_is_not_done():
-    reply = functions_hook({**BASE, "subdomain": "app", "monitors": [{"high_error_rate": None}]})
+    reply = functions_hook({**BASE, "subdomain": "app", "appKey": "app-key"})
     assert notes_about(reply, "custom.datadog.subdomain") == [
         "accepted, not used: it only names the app links serverless-plugin-datadog prints; "
         "cdk-datadog prints none"
     ]
-    [monitors] = [n for n in reply["notes"] if n["where"] == "custom.datadog.monitors"]
-    assert monitors["level"] == "warning" and "not created yet" in monitors["message"]
+    [app_key] = notes_about(reply, "custom.datadog.appKey")
+    assert "Datadog::Monitors::Monitor resources of the stack" in app_key
 
 
 def test_is_fips_enabled_switches_to_the_fips_extension_and_fips_mode():
@@ -183,7 +183,35 @@ def test_step_functions_keys_turn_state_machines_on_and_are_off_by_default():
     service = ServiceContext(name="shop", stage="dev")
     assert translate(BASE, service, {}).options["step_functions"] is False
     for key in ("enableStepFunctionsTracing", "subscribeToStepFunctionLogs"):
-        assert translate({**BASE, key: True}, service, {}).options["step_functions"] is True
+        options = translate({**BASE, key: True}, service, {}).options
+        assert options["step_functions"] is True
+        assert options["enable_step_functions_tracing"] is True
+        # as in serverless-plugin-datadog: definitions are rewritten only when asked
+        assert options["merge_step_function_and_lambda_traces"] is False
+
+
+@pytest.mark.parametrize(
+    "key", ["propagateUpstreamTrace", "mergeStepFunctionAndLambdaTraces", "propagateTraceContext"]
+)
+def test_propagate_upstream_trace_rewrites_definitions_with_step_functions_tracing_only(key):
+    service = ServiceContext(name="shop", stage="dev")
+
+    traced = translate({**BASE, "enableStepFunctionsTracing": True, key: True}, service, {})
+    alone = translate({**BASE, key: True}, service, {})
+
+    assert traced.options["merge_step_function_and_lambda_traces"] is True
+    assert "merge_step_function_and_lambda_traces" not in alone.options
+    (note,) = [n for n in alone.notes if n.where == f"custom.datadog.{key}"]
+    assert note.level == "warning" and "only with enableStepFunctionsTracing" in note.message
+
+
+def test_monitors_become_an_option_and_a_custom_monitor_fails_naming_the_key():
+    service = ServiceContext(name="shop", stage="dev")
+    monitors = [{"high_error_rate": None}, {"timeout": {"priority": 2}}]
+
+    assert translate({**BASE, "monitors": monitors}, service, {}).options["monitors"] == monitors
+    message = error_of({**BASE, "monitors": [{"custom_id": {"query": "avg(last_5m):x > 1"}}]})
+    assert message.startswith("custom.datadog.monitors: ") and "'custom_id'" in message
 
 
 # --- defaults --------------------------------------------------------------------------------
