@@ -12,16 +12,13 @@ import functools
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cdk_datadog.engine import options as opt
 from cdk_datadog.engine.catalog import load_catalog
+from cdk_datadog.engine.options import STACK_WIDE_OPTIONS, DatadogConfig, GitMetadata
 from cdk_datadog.engine.tokens import is_token
 from cdk_datadog.errors import DatadogError
-
-if TYPE_CHECKING:
-    from cdk_datadog.engine.monitors import MonitorRequest
 
 APP_SEC_MODES = ("off", "on", "extension", "tracer")
 LOG_LEVELS = ("trace", "debug", "info", "warn", "warning", "error", "critical", "off")
@@ -51,163 +48,6 @@ class OptionError(DatadogError, ValueError):
         self.option = option
         self.problem = problem
         super().__init__(f"cdk-datadog: option `{option}`: {problem}")
-
-
-@dataclass(frozen=True)
-class GitMetadata:
-    """Where the deployed code comes from, for Datadog's source code integration."""
-
-    commit_sha: str
-    repository_url: str
-
-
-@dataclass(frozen=True)
-class DatadogConfig:
-    """Validated options; field names and defaults are those of `DatadogLambdaProps`."""
-
-    add_layers: bool = True
-    api_key: str | None = None
-    #: ARN of the secret given as an ISecret (`api_key_secret`); the CDK shell grants on it
-    api_key_secret: str | None = None
-    api_key_secret_arn: str | None = None
-    api_key_ssm_arn: str | None = None
-    api_kms_key: str | None = None
-    apm_flush_deadline: str | float | None = None
-    capture_cloud_service_payload: bool = False
-    capture_lambda_payload: bool = False
-    cold_start_trace_skip_libs: str | None = None
-    create_forwarder_permissions: bool = False
-    datadog_app_sec_mode: str | None = None
-    decode_authorizer_context: bool | None = None
-    dotnet_layer_arn: str | None = None
-    dotnet_layer_version: int | None = None
-    enable_cold_start_tracing: bool | None = None
-    enable_datadog_asm: bool | None = None
-    enable_datadog_logs: bool = True
-    enable_datadog_tracing: bool = True
-    enable_merge_xray_traces: bool = False
-    enable_profiling: bool | None = None
-    encode_authorizer_context: bool | None = None
-    env: str | None = None
-    extension_layer_arn: str | None = None
-    extension_layer_version: int | None = None
-    flush_metrics_to_logs: bool = True
-    forwarder_arn: str | None = None
-    grant_secret_read_access: bool = True
-    inject_log_context: bool = True
-    java_layer_arn: str | None = None
-    java_layer_version: int | None = None
-    llm_obs_agentless_enabled: bool | None = None
-    llm_obs_enabled: bool | None = None
-    llm_obs_ml_app: str | None = None
-    log_level: str | None = None
-    min_cold_start_trace_duration: float | None = None
-    node_layer_arn: str | None = None
-    node_layer_version: int | None = None
-    python_layer_arn: str | None = None
-    python_layer_version: int | None = None
-    redirect_handler: bool = True
-    ruby_layer_arn: str | None = None
-    ruby_layer_version: int | None = None
-    service: str | None = None
-    site: str = "datadoghq.com"
-    source_code_integration: bool = True
-    tags: str | None = None
-    use_layers_from_account: str | None = None
-    version: str | None = None
-    exclude: tuple[str, ...] = ()
-    enable_xray_tracing: bool = False
-    subscribe_to_access_logs: bool | None = None
-    subscribe_to_execution_logs: bool = False
-    step_functions: bool | None = None
-    instrument_deploy_time_functions: bool = False
-    #: None: automatic (on in GovCloud when cdk-datadog picks the extension layer)
-    is_fips_enabled: bool | None = None
-    enhanced_metrics: bool | None = None
-    #: None: state machines are traced where they are instrumented (DD_TRACE_ENABLED), their
-    #: definitions left as they are; True: asked for, with trace merging; False: not traced
-    enable_step_functions_tracing: bool | None = None
-    #: None: follows `enable_step_functions_tracing`
-    merge_step_function_and_lambda_traces: bool | None = None
-    monitors: tuple[MonitorRequest, ...] = ()
-    #: not an option: filled by the front end from git when source_code_integration is on
-    git: GitMetadata | None = None
-
-    def __hash__(self) -> int:
-        # configs key the engine's caches (one per plan): hash the 50-odd fields only once
-        cached = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash(tuple(getattr(self, name) for name in _HASHED_FIELDS))
-            object.__setattr__(self, "_hash", cached)
-        return cached
-
-    @property
-    def uses_extension(self) -> bool:
-        return self.extension_layer_version is not None or self.extension_layer_arn is not None
-
-    @property
-    def flush_to_log(self) -> bool:
-        """Metrics go to the logs unless the extension (or synchronous flushing) sends them."""
-        return self.flush_metrics_to_logs and not self.uses_extension
-
-    @property
-    def subscribes_access_logs(self) -> bool:
-        """API Gateway access logs go to the Forwarder unless the user says otherwise."""
-        if self.forwarder_arn is None:
-            return False
-        return self.subscribe_to_access_logs is not False
-
-    @property
-    def subscribes_execution_logs(self) -> bool:
-        return self.forwarder_arn is not None and self.subscribe_to_execution_logs
-
-    @property
-    def instruments_step_functions(self) -> bool:
-        """State machines get logging where something ships their logs (the Forwarder), or
-        where their tracing is asked for."""
-        if self.step_functions is not None:
-            return self.step_functions
-        return (
-            self.forwarder_arn is not None
-            or bool(self.enable_step_functions_tracing)
-            or bool(self.merge_step_function_and_lambda_traces)
-        )
-
-    @property
-    def traces_step_functions(self) -> bool:
-        """Instrumented state machines are tagged `DD_TRACE_ENABLED=true` unless tracing is
-        turned off."""
-        return self.enable_step_functions_tracing is not False
-
-    @property
-    def merges_step_function_traces(self) -> bool:
-        """State machine definitions are rewritten for trace merging."""
-        if self.merge_step_function_and_lambda_traces is not None:
-            return self.merge_step_function_and_lambda_traces
-        return bool(self.enable_step_functions_tracing)
-
-    @property
-    def secret_arn(self) -> str | None:
-        return self.api_key_secret or self.api_key_secret_arn
-
-    @property
-    def app_sec_mode(self) -> str:
-        if self.datadog_app_sec_mode is not None:
-            return self.datadog_app_sec_mode
-        return "extension" if self.enable_datadog_asm else "off"
-
-    def api_key_sources(self) -> list[str]:
-        """The options that give an API key, as the user named them."""
-        names = ("api_key", "api_kms_key", "api_key_secret", "api_key_secret_arn")
-        given = [name for name in names if getattr(self, name) is not None]
-        if self.api_key_ssm_arn is not None:
-            given.append("api_key_ssm_arn")
-        return given
-
-
-_HASHED_FIELDS = tuple(f.name for f in fields(DatadogConfig))
-_CONFIG_FIELDS = frozenset(_HASHED_FIELDS) - {"git"}
-assert _CONFIG_FIELDS == set(opt.OPTION_SPECS), "config fields and option table differ"
 
 
 def resolve_aliases(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -467,31 +307,6 @@ def _check_fips(config: DatadogConfig) -> None:
             "Datadog-Extension-FIPS (or Datadog-Extension-ARM-FIPS), or use "
             "`extension_layer_version` and cdk-datadog picks it",
         )
-
-
-#: options that cannot differ between the functions of one stack: the API key (the stack
-#: shares one IAM policy), the Forwarder and the layer account
-STACK_WIDE_OPTIONS = frozenset(
-    {
-        "api_key",
-        "api_key_secret",
-        "api_key_secret_arn",
-        "api_key_ssm_arn",
-        "api_kms_key",
-        "grant_secret_read_access",
-        "forwarder_arn",
-        "create_forwarder_permissions",
-        "use_layers_from_account",
-        "exclude",
-        "subscribe_to_access_logs",
-        "subscribe_to_execution_logs",
-        "step_functions",
-        "instrument_deploy_time_functions",
-        "enable_step_functions_tracing",
-        "merge_step_function_and_lambda_traces",
-        "monitors",
-    }
-)
 
 
 def function_settings(options: Mapping[str, Any], source: str) -> tuple[tuple[str, Any], ...]:

@@ -9,21 +9,8 @@ import pytest
 from cdk_datadog.engine.config import DatadogConfig, OptionError, config_from_options
 from cdk_datadog.engine.options import OPTION_SPECS, canonical_name
 
-OURS = {
-    "exclude",
-    "enable_xray_tracing",
-    "subscribe_to_access_logs",
-    "subscribe_to_execution_logs",
-    "step_functions",
-    "instrument_deploy_time_functions",
-    "is_fips_enabled",  # serverless-plugin-datadog's isFIPSEnabled
-    "enhanced_metrics",  # the CloudFormation macro's enableEnhancedMetrics
-    # serverless-plugin-datadog's enableStepFunctionsTracing, mergeStepFunctionAndLambdaTraces
-    # and monitors
-    "enable_step_functions_tracing",
-    "merge_step_function_and_lambda_traces",
-    "monitors",
-}
+#: the options DatadogConfig marks as ours, not datadog-cdk-constructs-v2's
+OURS = {name for name, spec in OPTION_SPECS.items() if spec.ours}
 
 
 def test_every_reference_option_is_accepted_with_the_same_name():
