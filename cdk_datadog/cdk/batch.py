@@ -71,9 +71,7 @@ class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{ASSEMBLY}.Batch"):
 
     @jsii.member(jsii_name="readStack")
     @builtins.classmethod
-    def read_stack(
-        cls, resources: list[Any], parameters: list[Any], shallow: list[Any]
-    ) -> dict[str, Any]:
+    def read_stack(cls, resources: list[Any], parameters: list[Any], shallow: list[Any]) -> str:
         return jsii.sinvoke(cls, "readStack", [resources, parameters, shallow])
 
     @jsii.member(jsii_name="writeStack")
@@ -129,19 +127,22 @@ class Reading:
 
 
 def read_stack(
-    resources: Sequence[Any], parameters: Sequence[Any] = (), shallow: Sequence[Any] = ()
+    resources: Sequence[Any],
+    scopes: Sequence[Any],
+    parameters: Sequence[Any] = (),
+    shallow: Sequence[Any] = (),
 ) -> tuple[list[Reading], dict[str, Any]]:
     """The resources as CloudFormation renders them (those in `shallow`, whose type alone
     matters, as `{"Type": ...}`, after the others), and the parameters' defaults by logical
-    id, in one call."""
+    id, in one call. `scopes` are the parents of `resources` and `shallow`, in that order, as
+    the caller knows them from the tree: sent back from Node, each would cost a proxy."""
     if not resources and not parameters and not shallow:
         return [], {}
     _load()
-    result = _Batch.read_stack(list(resources), list(parameters), list(shallow))
-    data = orjson.loads(result["json"])
+    data = orjson.loads(_Batch.read_stack(list(resources), list(parameters), list(shallow)))
     readings = [
         Reading(item["logicalId"], item["resource"], item["path"], item["id"], scope)
-        for item, scope in zip(data["resources"], result["scopes"])
+        for item, scope in zip(data["resources"], scopes)
     ]
     defaults = {
         item["logicalId"]: item["default"]

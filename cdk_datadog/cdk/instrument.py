@@ -248,14 +248,10 @@ class Instrumenter:
         # trace merging writes a definition back as it was read: every logical id of the
         # stack must be known to tell its own resources from another stack's
         read_all = bool(machines) and self.config.merges_step_function_traces
-        read = [
-            tree.nodes[index] for index in present if read_all or tree.types[index] in READ_TYPES
-        ]
-        shallow = (
-            []
-            if read_all
-            else [tree.nodes[index] for index in present if tree.types[index] in SHALLOW_TYPES]
-        )
+        read_indexes = [i for i in present if read_all or tree.types[i] in READ_TYPES]
+        shallow_indexes = [] if read_all else [i for i in present if tree.types[i] in SHALLOW_TYPES]
+        read = [tree.nodes[index] for index in read_indexes]
+        shallow = [tree.nodes[index] for index in shallow_indexes]
         refs = [jsii_ref(node) for node in read]
         groups = {ref for ref in refs if ref in self.log_groups}
         monitors_key = f"{stack_ref}#monitors"
@@ -274,7 +270,8 @@ class Instrumenter:
             registry.done.add(stack_ref)
         if do_monitors:
             registry.done.add(monitors_key)
-        readings, defaults = read_stack(read, parameters, shallow)
+        scopes = [tree.nodes[tree.parents[index]] for index in (*read_indexes, *shallow_indexes)]
+        readings, defaults = read_stack(read, scopes, parameters, shallow)
         by_ref = dict(zip(refs, (r.logical_id for r in readings)))
         wanted = set(mine)
         every_machine = [

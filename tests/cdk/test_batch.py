@@ -40,7 +40,7 @@ def test_a_missing_helper_is_a_clear_error_naming_bin_setup(monkeypatch):
     monkeypatch.setattr(batch, "TARBALL", "cdk-datadog-batch@0.0.0-missing.jsii.tgz")
 
     with pytest.raises(batch.NodeHelperMissing, match="run bin/setup"):
-        batch.read_stack([object()])
+        batch.read_stack([object()], [None])
 
 
 def test_read_stack_gives_each_resource_as_the_synthesized_template_renders_it():
@@ -51,7 +51,7 @@ def test_read_stack_gives_each_resource_as_the_synthesized_template_renders_it()
     runtime = cdk.CfnParameter(stack, "Runtime", default="python3.13")
     cfns = [first.node.default_child, second.node.default_child]
 
-    readings, defaults = batch.read_stack(cfns, [runtime])
+    readings, defaults = batch.read_stack(cfns, [cfn.node.scope for cfn in cfns], [runtime])
 
     for cfn, reading in zip(cfns, readings):
         own_stack = cdk.Stack.of(cfn)
@@ -73,7 +73,7 @@ def test_read_stack_sees_the_tags_tag_aspects_will_add():
     cdk.Tags.of(function).add("dd:instrument", "false")
     cdk.Tags.of(stack).add("skipped", "yes", exclude_resource_types=["AWS::Lambda::Function"])
 
-    (reading,), _ = batch.read_stack([function.node.default_child])
+    (reading,), _ = batch.read_stack([function.node.default_child], [function])
 
     tags = {tag["Key"]: tag["Value"] for tag in reading.resource["Properties"]["Tags"]}
     assert tags == {"team": "payments", "dd:instrument": "false"}

@@ -178,11 +178,12 @@ export class Batch {
    * @param parameters CfnParameter constructs
    * @param shallow CfnResource constructs of which only the type matters (IAM roles): read
    *   as `{Type}` alone, after `resources`
-   * @returns `json`: `resources`, per resource its `logicalId`, `resource`, `path` and `id`;
-   *   `parameters`, per parameter its `logicalId` and resolved `default`; `scopes`: per
-   *   resource, its parent construct
+   * @returns a JSON object: `resources`, per resource its `logicalId`, `resource`, `path` and
+   *   `id`; `parameters`, per parameter its `logicalId` and resolved `default` (the parents of
+   *   the resources are not sent back: the caller knows them from `tree`, and every construct
+   *   that crosses into Python costs a proxy)
    */
-  public static readStack(resources: any[], parameters: any[], shallow: any[]): any {
+  public static readStack(resources: any[], parameters: any[], shallow: any[]): string {
     const lib = cdk();
     const readings = resources.map((resource: any) => {
       const stack = lib.Stack.of(resource);
@@ -207,10 +208,7 @@ export class Batch {
       logicalId: lib.Stack.of(parameter).resolve(parameter.logicalId),
       default: lib.Stack.of(parameter).resolve(parameter.default),
     }));
-    return {
-      json: JSON.stringify({ resources: readings, parameters: defaults }),
-      scopes: [...resources, ...shallow].map((resource: any) => resource.node.scope),
-    };
+    return JSON.stringify({ resources: readings, parameters: defaults });
   }
 
   /**
@@ -325,16 +323,16 @@ export class Batch {
   }
 
   /**
-   * Adds an aspect to `scope` that calls `delegate.visit` once, at its first visit: the start
+   * Adds an aspect to `scope` that calls `action.visit` once, at its first visit: the start
    * of the aspect invocation on `scope`, before any other aspect visits what is below it. The
    * aspect lives in Node, so the visits of every other node cost no call into Python.
    *
    * @param scope where to add it
-   * @param delegate the aspect to call once
+   * @param action the aspect to call once
    * @param priority its priority
    */
-  public static addFirstVisitAspect(scope: any, delegate: any, priority: number): void {
-    cdk().Aspects.of(scope).add(new FirstVisit(delegate), { priority });
+  public static addFirstVisitAspect(scope: any, action: any, priority: number): void {
+    cdk().Aspects.of(scope).add(new FirstVisit(action), { priority });
   }
 
   /**
