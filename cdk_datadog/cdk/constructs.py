@@ -24,7 +24,7 @@ from cdk_datadog.cdk.hooks import (
 )
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref, registry_of
 from cdk_datadog.cdk.options import build_config
-from cdk_datadog.engine import envvars as ev
+from cdk_datadog.engine import variable_names as ev
 from cdk_datadog.engine.config import OptionError, function_settings
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.stack import Control

@@ -27,8 +27,8 @@ from aws_cdk import IAspect, Stack, Stage
 from constructs import IConstruct
 
 from cdk_datadog.cdk import tree as construct_tree
-from cdk_datadog.cdk.batch import add_first_visit_aspect, instances_of
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
+from cdk_datadog.cdk.node_helper import add_first_visit_aspect, instances_of
 from cdk_datadog.engine.cfn import LAMBDA_FUNCTION, STATE_MACHINE
 
 #: after AspectPriority.DEFAULT (500), before READONLY (1000): the order among the aspects of

@@ -19,16 +19,16 @@ from typing import Any
 from aws_cdk import Stack, Token
 from constructs import IConstruct
 
-from cdk_datadog.cdk.batch import Reading, annotate_all, read_stack, write_stack
+from cdk_datadog.cdk.node_helper import Reading, annotate_all, read_stack, write_stack
 from cdk_datadog.cdk.tree import L2_RESOURCE_ID, PARAMETER, Tree, display_path
 from cdk_datadog.engine import cfn
 from cdk_datadog.engine.api_gateway import STAGE_TYPES
 from cdk_datadog.engine.config import DatadogConfig
-from cdk_datadog.engine.envvars import SECRET_VARIABLES
 from cdk_datadog.engine.grants import SecretFacts
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.resources import NewResource, nag_metadata
 from cdk_datadog.engine.stack import STACK, Control, StackInput, StackPlan, plan_stack
+from cdk_datadog.engine.variable_names import SECRET_VARIABLES
 from cdk_datadog.engine.vpc import NETWORK_TYPES
 
 Decision = Plan | Skip

@@ -12,7 +12,7 @@ from typing import Any
 
 from constructs import IConstruct
 
-from cdk_datadog.cdk.batch import read_tree
+from cdk_datadog.cdk.node_helper import read_tree
 
 #: the id aws-cdk-lib gives an L2 construct's own L1 resource
 L2_RESOURCE_ID = "Resource"

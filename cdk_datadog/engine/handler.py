@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdk_datadog.engine import envvars as ev
+from cdk_datadog.engine import variable_names as ev
 from cdk_datadog.engine.catalog import Catalog
 
 #: families whose tracer is started by the extension's /opt/datadog_wrapper, named in

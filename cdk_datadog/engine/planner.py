@@ -7,15 +7,10 @@ import fnmatch
 import functools
 
 from cdk_datadog import __version__
-from cdk_datadog.engine import envvars as ev
 from cdk_datadog.engine import notes as nk
+from cdk_datadog.engine import variable_names as ev
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.config import DatadogConfig, OptionError, with_function_settings
-from cdk_datadog.engine.environment import (
-    datadog_variables,
-    datadog_variables_size,
-    environment_size,
-)
 from cdk_datadog.engine.facts import FunctionFacts
 from cdk_datadog.engine.grants import api_key_grants
 from cdk_datadog.engine.handler import CODE_WRAPPED_FAMILIES, EXEC_WRAPPER_FAMILIES, redirect
@@ -29,6 +24,11 @@ from cdk_datadog.engine.limits import MAX_ENVIRONMENT_BYTES, MAX_HANDLER_LENGTH,
 from cdk_datadog.engine.notes import Note, note
 from cdk_datadog.engine.plan import LayerArn, Plan, Skip
 from cdk_datadog.engine.tokens import is_token
+from cdk_datadog.engine.variables import (
+    datadog_variables,
+    datadog_variables_size,
+    environment_size,
+)
 
 CONSTRUCT_TAG = "dd_cdk_construct"
 CONSTRUCT_TAG_VALUE = f"cdk-datadog/{__version__}"

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdk_datadog.engine import cfn
-from cdk_datadog.engine import envvars as ev
 from cdk_datadog.engine import notes as nk
+from cdk_datadog.engine import variable_names as ev
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.notes import Note, note
 

@@ -42,9 +42,9 @@ from cdk_datadog.engine.config import (
     function_settings,
     with_function_settings,
 )
-from cdk_datadog.engine.envvars import DD_LAMBDA_HANDLER
 from cdk_datadog.engine.handler import datadog_handlers
 from cdk_datadog.engine.plan import Note
+from cdk_datadog.engine.variable_names import DD_LAMBDA_HANDLER
 from cdk_datadog.errors import DatadogError
 from cdk_datadog.serverless.functions import plan_service_functions
 from cdk_datadog.serverless.translate import (

@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdk_datadog.engine import envvars as ev
+from cdk_datadog.engine import variable_names as ev
 from cdk_datadog.engine.catalog import RuntimeInfo, load_catalog
-from cdk_datadog.engine.environment import environment_size
 from cdk_datadog.engine.facts import ReadContext, literal
 from cdk_datadog.engine.handler import CODE_WRAPPED_FAMILIES, datadog_handlers
 from cdk_datadog.engine.layers import layer_name_of
 from cdk_datadog.engine.limits import MAX_ENVIRONMENT_BYTES
+from cdk_datadog.engine.variables import environment_size
 
 #: variables that tell the extension where the API key is
 KEY_SOURCES = (ev.DD_API_KEY, ev.DD_API_KEY_SECRET_ARN, ev.DD_API_KEY_SSM_ARN, ev.DD_KMS_API_KEY)

@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from cdk_datadog.engine import cfn
-from cdk_datadog.engine import envvars as ev
 from cdk_datadog.engine import notes as nk
+from cdk_datadog.engine import variable_names as ev
 from cdk_datadog.engine.config import DatadogConfig, OptionError, config_from_options
 from cdk_datadog.engine.handler import CODE_WRAPPED_FAMILIES, EXEC_WRAPPER_FAMILIES
 from cdk_datadog.engine.notes import Note

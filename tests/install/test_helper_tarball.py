@@ -25,9 +25,9 @@ def _git(*args: str) -> str:
 
 
 def test_the_compiled_helper_is_tracked_by_git_when_the_package_names_it():
-    from cdk_datadog.cdk import batch
+    from cdk_datadog.cdk import node_helper
 
-    assert HELPER.endswith(batch.TARBALL)
+    assert HELPER.endswith(node_helper.TARBALL)
     assert _git("ls-files", "--", HELPER).strip() == HELPER
 
 

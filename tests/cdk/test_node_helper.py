@@ -14,7 +14,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Annotations, Match, Template
 
 from cdk_datadog import Datadog
-from cdk_datadog.cdk import batch
+from cdk_datadog.cdk import node_helper
 from cdk_datadog.cdk.instrument import jsii_ref
 from cdk_datadog.cdk.tree import read as read_tree
 from cdk_datadog.engine import notes as nk
@@ -31,16 +31,16 @@ SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key-AbCdEf
 def test_the_python_binding_loads_the_version_the_node_package_declares():
     package = json.loads((ROOT / "cdk_datadog/cdk/node/package.json").read_text())
 
-    assert package["name"] == batch.ASSEMBLY
-    assert package["version"] == batch.VERSION
+    assert package["name"] == node_helper.ASSEMBLY
+    assert package["version"] == node_helper.VERSION
 
 
 def test_a_missing_helper_is_a_clear_error_naming_bin_setup(monkeypatch):
-    monkeypatch.setattr(batch, "_loaded", False)
-    monkeypatch.setattr(batch, "TARBALL", "cdk-datadog-batch@0.0.0-missing.jsii.tgz")
+    monkeypatch.setattr(node_helper, "_loaded", False)
+    monkeypatch.setattr(node_helper, "TARBALL", "cdk-datadog-batch@0.0.0-missing.jsii.tgz")
 
-    with pytest.raises(batch.NodeHelperMissing, match="run bin/setup"):
-        batch.read_stack([object()], [None])
+    with pytest.raises(node_helper.NodeHelperMissing, match="run bin/setup"):
+        node_helper.read_stack([object()], [None])
 
 
 def test_read_stack_gives_each_resource_as_the_synthesized_template_renders_it():
@@ -51,7 +51,7 @@ def test_read_stack_gives_each_resource_as_the_synthesized_template_renders_it()
     runtime = cdk.CfnParameter(stack, "Runtime", default="python3.13")
     cfns = [first.node.default_child, second.node.default_child]
 
-    readings, defaults = batch.read_stack(cfns, [cfn.node.scope for cfn in cfns], [runtime])
+    readings, defaults = node_helper.read_stack(cfns, [cfn.node.scope for cfn in cfns], [runtime])
 
     for cfn, reading in zip(cfns, readings):
         own_stack = cdk.Stack.of(cfn)
@@ -73,7 +73,7 @@ def test_read_stack_sees_the_tags_tag_aspects_will_add():
     cdk.Tags.of(function).add("dd:instrument", "false")
     cdk.Tags.of(stack).add("skipped", "yes", exclude_resource_types=["AWS::Lambda::Function"])
 
-    (reading,), _ = batch.read_stack([function.node.default_child], [function])
+    (reading,), _ = node_helper.read_stack([function.node.default_child], [function])
 
     tags = {tag["Key"]: tag["Value"] for tag in reading.resource["Properties"]["Tags"]}
     assert tags == {"team": "payments", "dd:instrument": "false"}
@@ -106,18 +106,18 @@ def test_instances_of_finds_what_find_all_filtered_by_class_finds():
     cdk.Stage(outer, "Inner")
     python_function(cdk.Stack(outer, "S", env=ENV), "Fn")
 
-    stages = batch.instances_of(app, "Stage")
-    functions = batch.instances_of(app, "aws_lambda.CfnFunction")
+    stages = node_helper.instances_of(app, "Stage")
+    functions = node_helper.instances_of(app, "aws_lambda.CfnFunction")
 
     assert [node.node.path for node in stages] == ["", "Outer", "Outer/Inner"]
     assert [node.node.path for node in functions] == ["Outer/S/Fn/Resource"]
     with pytest.raises(RuntimeError, match=r"no class aws_lambda\.Nothing"):
-        batch.instances_of(app, "aws_lambda.Nothing")
+        node_helper.instances_of(app, "aws_lambda.Nothing")
 
 
 def _write(stack, owners, plan, functions=(), others=()):
     full = {"mappings": {}, "resources": [], "functions": [], "others": [], **plan}
-    batch.write_stack(stack, owners, full, list(functions), list(others), 50)
+    node_helper.write_stack(stack, owners, full, list(functions), list(others), 50)
 
 
 def _group_spec(**extra):
@@ -222,7 +222,7 @@ def test_annotations_keep_their_level_and_id():
         note(nk.HANDLER_TOO_LONG, length=200, limit=128),
     ]
 
-    batch.annotate_all([(function, item) for item in notes])
+    node_helper.annotate_all([(function, item) for item in notes])
 
     annotations = Annotations.from_stack(stack)
     annotations.has_info("/S/Fn", Match.string_like_regexp(r"\[cdk-datadog:Function\.edge\]"))

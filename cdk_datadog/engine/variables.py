@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from cdk_datadog.engine import envvars as ev
+from cdk_datadog.engine import variable_names as ev
 from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.tokens import is_token
 
