@@ -238,15 +238,15 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
     notes.extend(policy_notes)
     if policy is not None:
         added.append(policy)
-    if stack.monitors if stack.monitors is not None else stack.others:
+    if stack.others if stack.monitors is None else stack.monitors:
         monitors, monitor_notes = plan_monitors(config, stack.prefix)
         added.extend(monitors)
         notes.extend((STACK, n) for n in monitor_notes)
     notes.extend(_egress_notes(resources, config, planned))
 
     log_groups: dict[str, Any] = {}
+    existing = stack.resource_count if stack.resource_count is not None else len(resources)
     if subscriptions is not None:
-        existing = stack.resource_count if stack.resource_count is not None else len(resources)
         fits, budget_notes = _budget(existing, added, subscriptions)
         notes.extend(budget_notes)
         if fits:
@@ -254,7 +254,6 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
             notes.extend(subscriptions.notes)
             log_groups = subscriptions.function_log_groups
     else:
-        existing = stack.resource_count if stack.resource_count is not None else len(resources)
         notes.extend(_near_limit(existing + len(added)))
 
     functions, mappings = _function_changes(planned, log_groups)
