@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from cfnlint.rules import CloudFormationLintRule
 
-from cfnlint.rules import CloudFormationLintRule, RuleMatch
-
-from cdk_datadog.lint_rules._support import (
-    EXTENSION_DOCS,
-    FUNCTION_TYPES,
-    TAGS,
-    function,
-    matches,
-)
+from cdk_datadog.lint_rules._support import EXTENSION_DOCS, TAGS, FunctionCheck
 from cdk_datadog.templates.checks import extension_without_api_key
 
 
-class ExtensionWithoutKey(CloudFormationLintRule):
+class ExtensionWithoutKey(FunctionCheck, CloudFormationLintRule):
     id = "E9004"
     shortdesc = "Datadog extension without an API key source"
     description = (
@@ -25,12 +17,4 @@ class ExtensionWithoutKey(CloudFormationLintRule):
     )
     source_url = EXTENSION_DOCS
     tags = TAGS
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.resource_property_types = FUNCTION_TYPES
-
-    def match_resource_properties(
-        self, properties: dict[str, Any], resourcetype: str, path: list[Any], cfn: Any
-    ) -> list[RuleMatch]:
-        return matches(path, extension_without_api_key(function(properties, cfn)))
+    check = staticmethod(extension_without_api_key)

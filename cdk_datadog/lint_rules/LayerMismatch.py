@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from cfnlint.rules import CloudFormationLintRule
 
-from cfnlint.rules import CloudFormationLintRule, RuleMatch
-
-from cdk_datadog.lint_rules._support import (
-    FUNCTION_TYPES,
-    INSTALLATION_DOCS,
-    TAGS,
-    function,
-    matches,
-)
+from cdk_datadog.lint_rules._support import INSTALLATION_DOCS, TAGS, FunctionCheck
 from cdk_datadog.templates.checks import layer_mismatches
 
 
-class LayerMismatch(CloudFormationLintRule):
+class LayerMismatch(FunctionCheck, CloudFormationLintRule):
     id = "E9003"
     shortdesc = "Datadog layer for another runtime or architecture"
     description = (
@@ -26,12 +18,4 @@ class LayerMismatch(CloudFormationLintRule):
     )
     source_url = INSTALLATION_DOCS
     tags = TAGS
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.resource_property_types = FUNCTION_TYPES
-
-    def match_resource_properties(
-        self, properties: dict[str, Any], resourcetype: str, path: list[Any], cfn: Any
-    ) -> list[RuleMatch]:
-        return matches(path, layer_mismatches(function(properties, cfn)))
+    check = staticmethod(layer_mismatches)

@@ -7,16 +7,14 @@ from `Globals.Function` and its own, is not checked there. This rule checks thos
 
 from __future__ import annotations
 
-from typing import Any
-
-from cfnlint.rules import CloudFormationLintRule, RuleMatch
+from cfnlint.rules import CloudFormationLintRule
 
 from cdk_datadog.engine import cfn as reader
-from cdk_datadog.lint_rules._support import LAMBDA_LIMITS_DOCS, TAGS, function, matches
+from cdk_datadog.lint_rules._support import LAMBDA_LIMITS_DOCS, TAGS, FunctionCheck
 from cdk_datadog.templates.checks import environment_too_large
 
 
-class ServerlessEnvironmentTooLarge(CloudFormationLintRule):
+class ServerlessEnvironmentTooLarge(FunctionCheck, CloudFormationLintRule):
     id = "E9008"
     shortdesc = "SAM function environment over 4 KB"
     description = (
@@ -26,12 +24,5 @@ class ServerlessEnvironmentTooLarge(CloudFormationLintRule):
     )
     source_url = LAMBDA_LIMITS_DOCS
     tags = TAGS
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.resource_property_types = [reader.SERVERLESS_FUNCTION]
-
-    def match_resource_properties(
-        self, properties: dict[str, Any], resourcetype: str, path: list[Any], cfn: Any
-    ) -> list[RuleMatch]:
-        return matches(path, environment_too_large(function(properties, cfn)))
+    check = staticmethod(environment_too_large)
+    resource_types = [reader.SERVERLESS_FUNCTION]
