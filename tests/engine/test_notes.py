@@ -18,24 +18,12 @@ from cdk_datadog.engine import cfn
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import GitMetadata, config_from_options
 from cdk_datadog.engine.stack import STACK, StackInput, plan_stack
+from tests.support.resources import python_function
 
 FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder"
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key-AbCdEf"
 EXTENSION = {"extension_layer_version": 101, "api_key_secret_arn": SECRET}
 ROLE = {"Role": {"Type": cfn.IAM_ROLE}}
-
-
-def fn(**properties: Any) -> dict[str, Any]:
-    """A Python function with a role of the stack; `properties` replace or add."""
-    return {
-        "Type": cfn.LAMBDA_FUNCTION,
-        "Properties": {
-            "Runtime": "python3.12",
-            "Handler": "app.handler",
-            "Role": {"Fn::GetAtt": ["Role", "Arn"]},
-            **properties,
-        },
-    }
 
 
 def machine(**properties: Any) -> dict[str, Any]:
@@ -51,7 +39,7 @@ def layers(*names: str) -> list[str]:
 
 EDGE_STACK = {
     **ROLE,
-    "Fn": fn(),
+    "Fn": python_function(),
     "Version": {"Type": cfn.LAMBDA_VERSION, "Properties": {"FunctionName": {"Ref": "Fn"}}},
     "Cdn": {
         "Type": cfn.DISTRIBUTION,
@@ -66,7 +54,7 @@ EDGE_STACK = {
 }
 FULL_GROUP = {
     **ROLE,
-    "Fn": fn(LoggingConfig={"LogGroup": {"Ref": "Group"}}),
+    "Fn": python_function(LoggingConfig={"LogGroup": {"Ref": "Group"}}),
     "Group": {"Type": cfn.LOG_GROUP},
     **{
         f"Other{index}": {
@@ -96,150 +84,168 @@ UNREADABLE_KMS = base64.b64encode(b"\x01\x02 not a kms blob").decode()
 
 #: note kind -> (resources, options, region, where the note lands)
 CASES: dict[nk.NoteKind, tuple[dict[str, Any], dict[str, Any], str | None, str]] = {
-    nk.EXCLUDED: ({**ROLE, "Fn": fn()}, {"exclude": ["Fn"]}, "us-east-1", "Fn"),
+    nk.EXCLUDED: ({**ROLE, "Fn": python_function()}, {"exclude": ["Fn"]}, "us-east-1", "Fn"),
     nk.EDGE: (EDGE_STACK, EXTENSION, "us-east-1", "Fn"),
-    nk.IMAGE: ({**ROLE, "Fn": fn(PackageType="Image")}, EXTENSION, "us-east-1", "Fn"),
+    nk.IMAGE: ({**ROLE, "Fn": python_function(PackageType="Image")}, EXTENSION, "us-east-1", "Fn"),
     nk.DEPLOY_TIME_FUNCTION: (
-        {**ROLE, "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a": fn()},
+        {**ROLE, "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a": python_function()},
         EXTENSION,
         "us-east-1",
         "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a",
     ),
-    nk.RUNTIME_UNSUPPORTED: ({**ROLE, "Fn": fn(Runtime="go1.x")}, EXTENSION, "us-east-1", "Fn"),
+    nk.RUNTIME_UNSUPPORTED: (
+        {**ROLE, "Fn": python_function(Runtime="go1.x")},
+        EXTENSION,
+        "us-east-1",
+        "Fn",
+    ),
     nk.RUNTIME_UNRESOLVED: (
-        {**ROLE, "Fn": fn(Runtime={"Ref": "Runtime"})},
+        {**ROLE, "Fn": python_function(Runtime={"Ref": "Runtime"})},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
     nk.ARCHITECTURE_UNRESOLVED: (
-        {**ROLE, "Fn": fn(Architectures=[{"Ref": "Arch"}])},
+        {**ROLE, "Fn": python_function(Architectures=[{"Ref": "Arch"}])},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
     nk.ARCHITECTURE_NO_LAYER: (
-        {**ROLE, "Fn": fn(Architectures=["riscv64"])},
+        {**ROLE, "Fn": python_function(Architectures=["riscv64"])},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
     nk.HANDLER_UNRESOLVED: (
-        {**ROLE, "Fn": fn(Handler={"Fn::Sub": "app.handler"})},
+        {**ROLE, "Fn": python_function(Handler={"Fn::Sub": "app.handler"})},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
-    nk.HANDLER_TOO_LONG: ({**ROLE, "Fn": fn(Handler="a" * 129)}, EXTENSION, "us-east-1", "Fn"),
+    nk.HANDLER_TOO_LONG: (
+        {**ROLE, "Fn": python_function(Handler="a" * 129)},
+        EXTENSION,
+        "us-east-1",
+        "Fn",
+    ),
     nk.HANDLER_CONFLICT: (
-        {**ROLE, "Fn": fn(Environment={"Variables": {"DD_LAMBDA_HANDLER": "old.handler"}})},
+        {
+            **ROLE,
+            "Fn": python_function(Environment={"Variables": {"DD_LAMBDA_HANDLER": "old.handler"}}),
+        },
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
     nk.HANDLER_NEEDS_EXTENSION: (
-        {**ROLE, "Fn": fn(Runtime="java21", Handler="a.B::handle")},
+        {**ROLE, "Fn": python_function(Runtime="java21", Handler="a.B::handle")},
         {"forwarder_arn": FORWARDER},
         "us-east-1",
         "Fn",
     ),
     nk.HANDLER_RUBY_WRAP_IN_CODE: (
-        {**ROLE, "Fn": fn(Runtime="ruby3.3")},
+        {**ROLE, "Fn": python_function(Runtime="ruby3.3")},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
-    nk.LAYERS_NO_PUBLISHER: ({**ROLE, "Fn": fn()}, EXTENSION, "cn-north-1", "Fn"),
+    nk.LAYERS_NO_PUBLISHER: ({**ROLE, "Fn": python_function()}, EXTENSION, "cn-north-1", "Fn"),
     nk.LAYERS_TOO_MANY: (
-        {**ROLE, "Fn": fn(Layers=layers("a", "b", "c", "d"))},
+        {**ROLE, "Fn": python_function(Layers=layers("a", "b", "c", "d"))},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
     nk.LAYERS_WRONG: (
-        {**ROLE, "Fn": fn(Layers=layers("Datadog-Python311"))},
+        {**ROLE, "Fn": python_function(Layers=layers("Datadog-Python311"))},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
     nk.ENV_KEPT: (
-        {**ROLE, "Fn": fn(Environment={"Variables": {"DD_SERVICE": "mine"}})},
+        {**ROLE, "Fn": python_function(Environment={"Variables": {"DD_SERVICE": "mine"}})},
         {**EXTENSION, "service": "theirs"},
         "us-east-1",
         "Fn",
     ),
     nk.ENV_TOO_LARGE: (
-        {**ROLE, "Fn": fn(Environment={"Variables": {"BIG": "x" * 4000}})},
+        {**ROLE, "Fn": python_function(Environment={"Variables": {"BIG": "x" * 4000}})},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
     nk.API_KEY_PLAINTEXT: (
-        {**ROLE, "Fn": fn()},
+        {**ROLE, "Fn": python_function()},
         {"extension_layer_version": 101, "api_key": "0123456789abcdef0123456789abcdef"},
         "us-east-1",
         "Fn",
     ),
     nk.API_KEY_KMS_UNKNOWN: (
-        {**ROLE, "Fn": fn()},
+        {**ROLE, "Fn": python_function()},
         {"extension_layer_version": 101, "api_kms_key": UNREADABLE_KMS},
         "us-east-1",
         "Fn",
     ),
     nk.API_KEY_NO_GRANT: (
-        {**ROLE, "Fn": fn()},
+        {**ROLE, "Fn": python_function()},
         {**EXTENSION, "grant_secret_read_access": False},
         "us-east-1",
         "Fn",
     ),
     nk.API_KEY_SECRET_NODE_SYNC: (
-        {**ROLE, "Fn": fn(Runtime="nodejs22.x", Handler="index.handler")},
+        {**ROLE, "Fn": python_function(Runtime="nodejs22.x", Handler="index.handler")},
         {"api_key_secret_arn": SECRET, "flush_metrics_to_logs": False},
         "us-east-1",
         "Fn",
     ),
     nk.GRANT_ROLE_ELSEWHERE: (
-        {"Fn": fn(Role={"Fn::GetAtt": ["RoleOfAnotherStack", "Arn"]})},
+        {"Fn": python_function(Role={"Fn::GetAtt": ["RoleOfAnotherStack", "Arn"]})},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
     nk.LOGS_EXTENSION: (
-        {**ROLE, "Fn": fn()},
+        {**ROLE, "Fn": python_function()},
         {**EXTENSION, "forwarder_arn": FORWARDER},
         "us-east-1",
         "Fn",
     ),
-    nk.LOGS_GROUP_ADDED: ({**ROLE, "Fn": fn()}, {"forwarder_arn": FORWARDER}, "us-east-1", "Fn"),
+    nk.LOGS_GROUP_ADDED: (
+        {**ROLE, "Fn": python_function()},
+        {"forwarder_arn": FORWARDER},
+        "us-east-1",
+        "Fn",
+    ),
     nk.LOGS_TOO_MANY_FILTERS: (FULL_GROUP, {"forwarder_arn": FORWARDER}, "us-east-1", "Fn"),
-    nk.LOGS_NOWHERE: ({**ROLE, "Fn": fn()}, {}, "us-east-1", "Fn"),
+    nk.LOGS_NOWHERE: ({**ROLE, "Fn": python_function()}, {}, "us-east-1", "Fn"),
     nk.SOURCE_CODE_TAGS_KEPT: (
-        {**ROLE, "Fn": fn(Environment={"Variables": {"DD_TAGS": "team:a"}})},
+        {**ROLE, "Fn": python_function(Environment={"Variables": {"DD_TAGS": "team:a"}})},
         {**EXTENSION, "source_code_integration": True},
         "us-east-1",
         "Fn",
     ),
     nk.SETTINGS_APPLIED: (
-        {**ROLE, "Fn": {**fn(), "Metadata": {"Datadog": {"Service": "billing"}}}},
+        {**ROLE, "Fn": {**python_function(), "Metadata": {"Datadog": {"Service": "billing"}}}},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
     nk.SETTINGS_INVALID: (
-        {**ROLE, "Fn": {**fn(), "Metadata": {"Datadog": {"DatadogAppSecMode": "on"}}}},
+        {**ROLE, "Fn": {**python_function(), "Metadata": {"Datadog": {"DatadogAppSecMode": "on"}}}},
         {"forwarder_arn": FORWARDER},
         "us-east-1",
         "Fn",
     ),
     nk.TEMPLATE_PARAMETER_DEFAULT: (
-        {**ROLE, "Fn": fn(Runtime={"Ref": "Runtime"})},
+        {**ROLE, "Fn": python_function(Runtime={"Ref": "Runtime"})},
         EXTENSION,
         "us-east-1",
         "Fn",
     ),
-    nk.FIPS_REGION_UNKNOWN: ({**ROLE, "Fn": fn()}, EXTENSION, None, "Fn"),
+    nk.FIPS_REGION_UNKNOWN: ({**ROLE, "Fn": python_function()}, EXTENSION, None, "Fn"),
     nk.FIPS_SITE_NOT_GOV: (
-        {**ROLE, "Fn": fn()},
+        {**ROLE, "Fn": python_function()},
         {**EXTENSION, "is_fips_enabled": True},
         "us-east-1",
         "Fn",
@@ -305,7 +311,7 @@ CASES: dict[nk.NoteKind, tuple[dict[str, Any], dict[str, Any], str | None, str]]
         "Machine",
     ),
     nk.MONITORS_REGISTRY_TYPE: (
-        {**ROLE, "Fn": fn()},
+        {**ROLE, "Fn": python_function()},
         {**EXTENSION, "monitors": ["timeout"]},
         "us-east-1",
         STACK,
@@ -313,7 +319,7 @@ CASES: dict[nk.NoteKind, tuple[dict[str, Any], dict[str, Any], str | None, str]]
     nk.NETWORK_NO_EGRESS: (
         {
             **ROLE,
-            "Fn": fn(VpcConfig={"SubnetIds": [{"Ref": "Subnet"}]}),
+            "Fn": python_function(VpcConfig={"SubnetIds": [{"Ref": "Subnet"}]}),
             "Association": {
                 "Type": "AWS::EC2::SubnetRouteTableAssociation",
                 "Properties": {"SubnetId": {"Ref": "Subnet"}, "RouteTableId": {"Ref": "Table"}},
@@ -335,9 +341,9 @@ CASES: dict[nk.NoteKind, tuple[dict[str, Any], dict[str, Any], str | None, str]]
         "Stage",
     ),
     nk.LOGS_NO_FORWARDER: ({"Group": {"Type": cfn.LOG_GROUP}}, EXTENSION, "us-east-1", "Group"),
-    nk.STACK_NEAR_LIMIT: ({**ROLE, "Fn": fn()}, EXTENSION, "us-east-1", STACK),
+    nk.STACK_NEAR_LIMIT: ({**ROLE, "Fn": python_function()}, EXTENSION, "us-east-1", STACK),
     nk.STACK_TOO_MANY_RESOURCES: (
-        {**ROLE, "Fn": fn()},
+        {**ROLE, "Fn": python_function()},
         {"forwarder_arn": FORWARDER},
         "us-east-1",
         STACK,

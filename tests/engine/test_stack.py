@@ -12,21 +12,10 @@ from cdk_datadog.engine.config import config_from_options
 from cdk_datadog.engine.limits import MAX_STACK_RESOURCES
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.stack import StackInput, plan_stack
+from tests.support.resources import python_function
 
 FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder"
 SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-api-key-AbCdEf"
-
-
-def _function(**properties: Any) -> dict[str, Any]:
-    return {
-        "Type": cfn.LAMBDA_FUNCTION,
-        "Properties": {
-            "Runtime": "python3.12",
-            "Handler": "app.handler",
-            "Role": {"Fn::GetAtt": ["Role", "Arn"]},
-            **properties,
-        },
-    }
 
 
 def _plan(resources: dict[str, Any], **options: Any):
@@ -43,7 +32,7 @@ def test_functions_that_have_log_groups_are_only_given_filters_when_the_budget_a
     resources, 130 filters to add, 391 in all; nothing refused."""
     resources: dict[str, Any] = {"Role": {"Type": cfn.IAM_ROLE}}
     for index in range(130):
-        resources[f"F{index}"] = _function(FunctionName=f"svc-dev-f{index}")
+        resources[f"F{index}"] = python_function(FunctionName=f"svc-dev-f{index}")
         resources[f"F{index}LogGroup"] = {
             "Type": cfn.LOG_GROUP,
             "Properties": {"LogGroupName": f"/aws/lambda/svc-dev-f{index}"},
@@ -59,7 +48,7 @@ def test_functions_that_have_log_groups_are_only_given_filters_when_the_budget_a
 
 def test_subscriptions_that_would_pass_500_resources_are_left_out_with_an_error_on_the_stack():
     resources: dict[str, Any] = {"Role": {"Type": cfn.IAM_ROLE}}
-    resources.update({f"F{index}": _function() for index in range(200)})
+    resources.update({f"F{index}": python_function() for index in range(200)})
 
     plan = _plan(resources, forwarder_arn=FORWARDER)
 
@@ -82,7 +71,7 @@ def test_subscriptions_that_would_pass_500_resources_are_left_out_with_an_error_
 def test_a_group_already_subscribed_to_the_forwarder_is_recognised_however_named(name, value):
     resources = {
         "Role": {"Type": cfn.IAM_ROLE},
-        "Fn": _function(LoggingConfig={"LogGroup": {"Ref": "Group"}}),
+        "Fn": python_function(LoggingConfig={"LogGroup": {"Ref": "Group"}}),
         "Group": {"Type": cfn.LOG_GROUP, "Properties": {"LogGroupName": "/aws/lambda/fn"}},
         "Existing": {
             "Type": cfn.SUBSCRIPTION_FILTER,
@@ -98,14 +87,14 @@ def test_a_group_already_subscribed_to_the_forwarder_is_recognised_however_named
 def test_cdk_deploy_time_functions_are_left_alone_by_path_or_logical_id_unless_asked():
     resources = {
         "Role": {"Type": cfn.IAM_ROLE},
-        "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a": _function(),
+        "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a": python_function(),
         "Handler": {
-            **_function(),
+            **python_function(),
             "Metadata": {
                 "aws:cdk:path": "S/Custom::S3AutoDeleteObjectsCustomResourceProvider/Handler"
             },
         },
-        "Mine": _function(),
+        "Mine": python_function(),
     }
 
     plan = _plan(resources, extension_layer_version=101, api_key_secret_arn=SECRET)
@@ -133,7 +122,7 @@ def test_exclude_matches_logical_id_construct_path_cdk_path_and_function_name(pa
     resources = {
         "Role": {"Type": cfn.IAM_ROLE},
         "Fn": {
-            **_function(FunctionName="shop-orders"),
+            **python_function(FunctionName="shop-orders"),
             "Metadata": {"aws:cdk:path": "Shop/Orders/Resource"},
         },
     }
@@ -145,7 +134,7 @@ def test_exclude_matches_logical_id_construct_path_cdk_path_and_function_name(pa
 
 
 def test_the_container_image_note_asks_for_the_extension_only_when_it_is_used():
-    resources = {"Role": {"Type": cfn.IAM_ROLE}, "Image": _function(PackageType="Image")}
+    resources = {"Role": {"Type": cfn.IAM_ROLE}, "Image": python_function(PackageType="Image")}
 
     forwarder = _plan(resources, forwarder_arn=FORWARDER)
     extension = _plan(resources, extension_layer_version=101, api_key_secret_arn=SECRET)
@@ -159,7 +148,7 @@ def test_the_container_image_note_asks_for_the_extension_only_when_it_is_used():
 
 
 def test_the_note_for_an_added_log_group_names_it_and_where_its_name_comes_from():
-    plan = _plan({"Role": {"Type": cfn.IAM_ROLE}, "Fn": _function()}, forwarder_arn=FORWARDER)
+    plan = _plan({"Role": {"Type": cfn.IAM_ROLE}, "Fn": python_function()}, forwarder_arn=FORWARDER)
 
     (note,) = [n for where, n in plan.notes if n.id == "cdk-datadog:Logs.logGroupAdded"]
     assert "FnDatadogLogGroup" in note.message and "<stack name>-FnDatadogLogGroup" in note.message
@@ -230,7 +219,7 @@ def test_a_state_machine_whose_role_is_elsewhere_gets_logging_and_a_warning():
 
 
 def test_a_function_whose_role_is_in_another_stack_gets_a_warning_naming_the_grant():
-    resources = {"Fn": _function(Role={"Fn::GetAtt": ["RoleOfAnotherStack", "Arn"]})}
+    resources = {"Fn": python_function(Role={"Fn::GetAtt": ["RoleOfAnotherStack", "Arn"]})}
 
     plan = _plan(resources, extension_layer_version=101, api_key_secret_arn=SECRET)
 
@@ -245,7 +234,7 @@ def test_planning_twice_adds_nothing_the_second_time():
     template = {
         "Resources": {
             "Role": {"Type": cfn.IAM_ROLE, "Properties": {}},
-            "Fn": _function(),
+            "Fn": python_function(),
             "Machine": {**MACHINE, "Properties": {**MACHINE["Properties"]}},
             "MachineRole": {"Type": cfn.IAM_ROLE, "Properties": {}},
         }
