@@ -1,14 +1,17 @@
-"""The engine: every decision about instrumenting one Lambda function, in plain Python.
+"""The engine: every decision about instrumenting a stack, in plain Python.
 
-It imports nothing from aws_cdk and does no I/O, so both front ends (the CDK construct and the
-template transformer) call the same functions and agree by construction, and its tests run
-without Node.
+`plan_stack` plans a whole stack read as CloudFormation-shaped resources (its functions, log
+groups, state machines, API stages, the API key policy, monitors, the resource budget);
+`plan_function` decides for one function. It imports nothing from aws_cdk and does no I/O, so
+every front end (the CDK construct, the template transformer, the Serverless plugin's backend)
+calls the same functions and agrees by construction, and its tests run without Node.
 """
 
 from cdk_datadog.engine.config import DatadogConfig, OptionError, config_from_options
 from cdk_datadog.engine.facts import FunctionFacts
 from cdk_datadog.engine.plan import Grant, LayerArn, Note, Plan, Skip
 from cdk_datadog.engine.planner import plan_function
+from cdk_datadog.engine.stack import StackInput, StackPlan, plan_stack
 
 __all__ = [
     "DatadogConfig",
@@ -19,6 +22,9 @@ __all__ = [
     "OptionError",
     "Plan",
     "Skip",
+    "StackInput",
+    "StackPlan",
     "config_from_options",
     "plan_function",
+    "plan_stack",
 ]
