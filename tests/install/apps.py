@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.install.venvs import Venv
+from tests.install.venvs import Venv, make_venv
 
 FORWARDER = "arn:aws:lambda:eu-west-1:123456789012:function:datadog-forwarder"
 #: the README app's extension options, and what replaces them for Forwarder mode
@@ -81,6 +81,17 @@ def synth(
     package = Path(result.stdout.splitlines()[0])
     assert package.is_relative_to(venv.root), f"cdk_datadog came from {package}"
     return synthesized(workdir, jobs)
+
+
+def install_and_synth(
+    folder: Path, examples: Path, jobs: list[tuple[str, str]], *requirements: str
+) -> None:
+    """A venv in `folder/venv` with `requirements` installed, and the `jobs` synthesized in it
+    into `folder/apps` (read them back with `synthesized`)."""
+    venv = make_venv(folder / "venv")
+    venv.pip_install(*requirements)
+    (folder / "apps").mkdir()
+    synth(venv, examples, folder / "apps", jobs)
 
 
 def synthesized(

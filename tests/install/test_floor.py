@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from tests.install.apps import MODES, assert_instrumented, synth
+from tests.install.apps import MODES, assert_instrumented, install_and_synth
 from tests.install.apps import synthesized as synthesized_in
-from tests.install.venvs import Venv, make_venv
+from tests.install.venvs import Venv
 from tests.install.wheelhouse import declared, floor_set
 
 pytestmark = pytest.mark.xdist_group("install-floor")
@@ -33,10 +33,8 @@ JOBS = [(app, mode) for app in ("readme", "example") for mode in MODES]
 @pytest.fixture(scope="module")
 def built(clone: Path, examples: Path, pins: dict[str, str], built_once) -> Path:
     def build(folder: Path) -> None:
-        venv = make_venv(folder / "venv")
-        venv.pip_install(f"{clone}[cdk]", *(f"{name}=={version}" for name, version in pins.items()))
-        (folder / "apps").mkdir()
-        synth(venv, examples, folder / "apps", JOBS)
+        floor = (f"{name}=={version}" for name, version in pins.items())
+        install_and_synth(folder, examples, JOBS, f"{clone}[cdk]", *floor)
 
     return built_once("floor", build)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.install.apps import MODES, assert_instrumented, synth
+from tests.install.apps import MODES, assert_instrumented, install_and_synth
 from tests.install.apps import synthesized as synthesized_in
-from tests.install.venvs import Venv, make_venv
+from tests.install.venvs import Venv
 from tests.install.wheelhouse import REPO_ROOT, declared, newest
 
 pytestmark = pytest.mark.xdist_group("install-clone")
@@ -22,10 +22,7 @@ JOBS = [(app, mode) for app in ("readme", "example") for mode in MODES]
 @pytest.fixture(scope="module")
 def built(clone: Path, examples: Path, built_once) -> Path:
     def build(folder: Path) -> None:
-        venv = make_venv(folder / "venv")
-        venv.pip_install(f"{clone}[cdk]")
-        (folder / "apps").mkdir()
-        synth(venv, examples, folder / "apps", JOBS)
+        install_and_synth(folder, examples, JOBS, f"{clone}[cdk]")
 
     return built_once("clone", build)
 
