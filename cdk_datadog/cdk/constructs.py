@@ -13,13 +13,13 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from cdk_datadog.cdk import tree as construct_tree
 from cdk_datadog.cdk.hooks import (
     DATADOG_PRIORITY,
     EXPLICIT_PRIORITY,
     cover_stages,
     instrument_functions,
     instrument_tree,
+    read_tree,
     run_at_first_visit,
 )
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref, registry_of
@@ -55,7 +55,7 @@ class Datadog(Construct):
             cover_stages(scope, instrumenter, resynthesize=False)
 
         def run() -> None:
-            tree = construct_tree.read(scope)
+            tree = read_tree(scope)
             if isinstance(scope, App):
                 cover_stages(scope, instrumenter, resynthesize=True, tree=tree)
             instrument_tree(instrumenter, scope, tree)

@@ -27,7 +27,7 @@ from aws_cdk import IAspect, Stack, Stage
 from constructs import IConstruct
 
 from cdk_datadog.cdk import tree as construct_tree
-from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref
+from cdk_datadog.cdk.instrument import PROXIED_TYPES, Instrumenter, jsii_ref
 from cdk_datadog.cdk.node_helper import add_first_visit_aspect, instances_of
 from cdk_datadog.engine.cfn import LAMBDA_FUNCTION, STATE_MACHINE
 
@@ -37,13 +37,11 @@ from cdk_datadog.engine.cfn import LAMBDA_FUNCTION, STATE_MACHINE
 DATADOG_PRIORITY = 600
 #: explicit `DatadogLambda.add_lambda_functions` runs before a `Datadog` on the same scope
 EXPLICIT_PRIORITY = DATADOG_PRIORITY - 10
-EDGE_FUNCTION = "aws-cdk-lib.aws_cloudfront.experimental.EdgeFunction"
 
 
-def is_jsii_type(node: Any, fqn: str) -> bool:
-    """A type check by jsii name: CloudFront's Python module costs 25 ms to import, and is not
-    needed to recognise its constructs."""
-    return getattr(type(node), "__jsii_type__", None) == fqn
+def read_tree(scope: IConstruct) -> construct_tree.Tree:
+    """The tree under `scope`, with proxies of the resources the shell writes or annotates."""
+    return construct_tree.read(scope, PROXIED_TYPES)
 
 
 @jsii.implements(IAspect)
@@ -70,10 +68,10 @@ def instrument_tree(
     scope below its stack instruments that stack's functions under the scope."""
     if not isinstance(scope, (Stack, Stage)):
         stack = Stack.of(scope)
-        within = {jsii_ref(node) for node in construct_tree.read(scope).nodes}
-        _instrument_by_stack(instrumenter, construct_tree.read(stack), within, others=False)
+        within = {jsii_ref(node) for node in read_tree(scope).nodes if node is not None}
+        _instrument_by_stack(instrumenter, read_tree(stack), within, others=False)
     else:
-        _instrument_by_stack(instrumenter, tree or construct_tree.read(scope), None, others)
+        _instrument_by_stack(instrumenter, tree or read_tree(scope), None, others)
     _instrument_remaining_log_groups(instrumenter)
 
 
@@ -85,12 +83,16 @@ def _instrument_by_stack(
 ) -> None:
     """Each stack of the tree (nested stacks are stacks) with its own constructs, those of
     nested Stages left out."""
-    in_stage = tree.owners(lambda node: isinstance(node, Stage))
+    in_stage = tree.owners_of_kind(construct_tree.STAGE)
     kept = [index for index in range(len(tree.nodes)) if in_stage[index] < 0]
     _claim_listed(instrumenter, tree, kept)
-    stack_of = tree.owners(lambda node: isinstance(node, Stack), root_owns=True)
-    in_edge = tree.owners(lambda node: is_jsii_type(node, EDGE_FUNCTION))
-    edge_refs = {jsii_ref(tree.nodes[index]) for index in kept if in_edge[index] >= 0}
+    stack_of = tree.owners_of_kind(construct_tree.STACK, root_owns=True)
+    in_edge = tree.owners_of_kind(construct_tree.EDGE_FUNCTION)
+    edge_refs = {
+        jsii_ref(tree.nodes[index])
+        for index in kept
+        if in_edge[index] >= 0 and tree.nodes[index] is not None
+    }
     own: dict[int, list[int]] = {}
     for index in kept:
         if stack_of[index] >= 0:
@@ -110,12 +112,17 @@ def _claim_listed(instrumenter: Instrumenter, tree: construct_tree.Tree, kept: l
         (instrumenter.own_machines, STATE_MACHINE),
     ):
         if refs:
-            listed = tree.owners(lambda node, refs=refs: jsii_ref(node) in refs)
+            listed = tree.owners(lambda index, refs=refs: _ref_at(tree, index) in refs)
             refs.update(
                 jsii_ref(tree.nodes[index])
                 for index in kept
                 if listed[index] >= 0 and tree.types[index] == kind
             )
+
+
+def _ref_at(tree: construct_tree.Tree, index: int) -> str | None:
+    node = tree.nodes[index]
+    return None if node is None else jsii_ref(node)
 
 
 def _instrument_remaining_log_groups(instrumenter: Instrumenter) -> None:
@@ -126,7 +133,7 @@ def _instrument_remaining_log_groups(instrumenter: Instrumenter) -> None:
         stack = Stack.of(group)
         stacks.setdefault(jsii_ref(stack), stack)
     for stack in stacks.values():
-        _instrument_by_stack(instrumenter, construct_tree.read(stack), set(), others=False)
+        _instrument_by_stack(instrumenter, read_tree(stack), set(), others=False)
 
 
 def instrument_functions(
@@ -135,9 +142,9 @@ def instrument_functions(
     """Instrument these (L2 or L1) functions, or state machines (`DatadogStepFunctions`),
     stack by stack: those under `scope` in its tree, read once, any other (in another Stage)
     in its own stack's tree."""
-    tree = construct_tree.read(scope)
+    tree = read_tree(scope)
     instrument_tree(instrumenter, scope, tree, others=False)
-    in_tree = {jsii_ref(node) for node in tree.nodes}
+    in_tree = {jsii_ref(node) for node in tree.nodes if node is not None}
     elsewhere: dict[str, Stack] = {}
     for function in functions:
         if jsii_ref(function) not in in_tree:

@@ -49,6 +49,9 @@ READ_TYPES = frozenset(
 )
 #: read as their type alone: the engine asks only whether a role is the stack's
 SHALLOW_TYPES = frozenset({cfn.IAM_ROLE})
+#: what the shell writes to or annotates: these resources (and the constructs they hang from)
+#: cross into Python as proxies; every other resource is read by its index in the tree
+PROXIED_TYPES = frozenset({*cfn.FUNCTION_TYPES, cfn.STATE_MACHINE, cfn.LOG_GROUP, *STAGE_TYPES})
 #: the aws-cdk-lib L1 class of each type the engine adds (typed, so `Tags.of` and cdk-nag
 #: see them as they see the user's own resources)
 L1_CLASSES = {
@@ -142,11 +145,13 @@ class _Stack:
     nodes: dict[str, Any]
 
     def target(self, logical_id: str) -> Any:
-        """Where notes go: the L2 construct users wrote, the L1, or the stack."""
+        """Where notes go: the L2 construct users wrote, the L1, or the stack (also for a
+        resource that was read without crossing into Python)."""
         if logical_id == STACK or logical_id not in self.readings:
             return self.stack
         reading = self.readings[logical_id]
-        return reading.scope if reading.id == L2_RESOURCE_ID else self.nodes[logical_id]
+        found = reading.scope if reading.id == L2_RESOURCE_ID else self.nodes[logical_id]
+        return self.stack if found is None else found
 
     def owner(self, logical_id: str) -> Any:
         """Where an added resource hangs: under the function or state machine it belongs to
@@ -232,10 +237,13 @@ class Instrumenter:
         for index in indexes:
             kind = tree.types[index]
             if kind == PARAMETER:
-                parameters.append(tree.nodes[index])
+                parameters.append(index)
             elif kind:
                 present.append(index)
-                ref = jsii_ref(tree.nodes[index])
+                node = tree.nodes[index]
+                if node is None:
+                    continue
+                ref = jsii_ref(node)
                 if (
                     kind in cfn.FUNCTION_TYPES
                     and ref not in registry.done
@@ -252,7 +260,7 @@ class Instrumenter:
         shallow_indexes = [] if read_all else [i for i in present if tree.types[i] in SHALLOW_TYPES]
         read = [tree.nodes[index] for index in read_indexes]
         shallow = [tree.nodes[index] for index in shallow_indexes]
-        refs = [jsii_ref(node) for node in read]
+        refs = [None if node is None else jsii_ref(node) for node in read]
         groups = {ref for ref in refs if ref in self.log_groups}
         monitors_key = f"{stack_ref}#monitors"
         do_monitors = (
@@ -271,7 +279,9 @@ class Instrumenter:
         if do_monitors:
             registry.done.add(monitors_key)
         scopes = [tree.nodes[tree.parents[index]] for index in (*read_indexes, *shallow_indexes)]
-        readings, defaults = read_stack(read, scopes, parameters, shallow)
+        readings, defaults = read_stack(
+            tree.nodes[0], tree.handle, read_indexes, scopes, parameters, shallow_indexes
+        )
         by_ref = dict(zip(refs, (r.logical_id for r in readings)))
         wanted = set(mine)
         every_machine = [
@@ -352,8 +362,8 @@ class Instrumenter:
         controls = self._registry.controls
         if not controls:
             return None
-        found = controls.get(jsii_ref(node))
-        if found is None and reading.id == L2_RESOURCE_ID:
+        found = None if node is None else controls.get(jsii_ref(node))
+        if found is None and reading.id == L2_RESOURCE_ID and reading.scope is not None:
             found = controls.get(jsii_ref(reading.scope))
         return found
 

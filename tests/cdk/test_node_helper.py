@@ -16,6 +16,7 @@ from aws_cdk.assertions import Annotations, Match, Template
 from cdk_datadog import Datadog
 from cdk_datadog.cdk import node_helper
 from cdk_datadog.cdk.instrument import jsii_ref
+from cdk_datadog.cdk.tree import PARAMETER
 from cdk_datadog.cdk.tree import read as read_tree
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.notes import note
@@ -40,7 +41,7 @@ def test_a_missing_helper_is_a_clear_error_naming_bin_setup(monkeypatch):
     monkeypatch.setattr(node_helper, "TARBALL", "cdk-datadog-batch@0.0.0-missing.jsii.tgz")
 
     with pytest.raises(node_helper.NodeHelperMissing, match="run bin/setup"):
-        node_helper.read_stack([object()], [None])
+        node_helper.read_stack(None, 0, [0], [None])
 
 
 def test_read_stack_gives_each_resource_as_the_synthesized_template_renders_it():
@@ -48,10 +49,15 @@ def test_read_stack_gives_each_resource_as_the_synthesized_template_renders_it()
     first = python_function(stack, "First", environment={"KEY": "value"})
     first.node.default_child.add_property_override("MemorySize", 256)
     second = python_function(cdk.NestedStack(stack, "Nested"), "Second")
-    runtime = cdk.CfnParameter(stack, "Runtime", default="python3.13")
+    cdk.CfnParameter(stack, "Runtime", default="python3.13")
     cfns = [first.node.default_child, second.node.default_child]
+    tree = read_tree(stack, {"AWS::Lambda::Function"})
+    functions = [i for i, kind in enumerate(tree.types) if kind == "AWS::Lambda::Function"]
+    parameters = [i for i, kind in enumerate(tree.types) if kind == PARAMETER]
 
-    readings, defaults = node_helper.read_stack(cfns, [cfn.node.scope for cfn in cfns], [runtime])
+    readings, defaults = node_helper.read_stack(
+        stack, tree.handle, functions, [tree.nodes[tree.parents[i]] for i in functions], parameters
+    )
 
     for cfn, reading in zip(cfns, readings):
         own_stack = cdk.Stack.of(cfn)
@@ -73,31 +79,54 @@ def test_read_stack_sees_the_tags_tag_aspects_will_add():
     cdk.Tags.of(function).add("dd:instrument", "false")
     cdk.Tags.of(stack).add("skipped", "yes", exclude_resource_types=["AWS::Lambda::Function"])
 
-    (reading,), _ = node_helper.read_stack([function.node.default_child], [function])
+    tree = read_tree(stack)
+    (index,) = [i for i, kind in enumerate(tree.types) if kind == "AWS::Lambda::Function"]
+
+    (reading,), _ = node_helper.read_stack(stack, tree.handle, [index], [None])
 
     tags = {tag["Key"]: tag["Value"] for tag in reading.resource["Properties"]["Tags"]}
     assert tags == {"team": "payments", "dd:instrument": "false"}
 
 
-def test_read_tree_lists_every_construct_in_pre_order_with_its_parent_and_type():
+def test_read_tree_lists_every_construct_in_pre_order_with_its_parent_type_and_kind():
     app = cdk.App()
     stage = cdk.Stage(app, "Stage")
     stack = cdk.Stack(stage, "S", env=ENV)
     python_function(stack, "Fn")
     cdk.CfnParameter(stack, "P")
+    every = app.node.find_all()
 
-    tree = read_tree(app)
+    tree = read_tree(app, {"AWS::Lambda::Function"})
 
     assert tree.nodes[0] is app and tree.parents[0] == -1
-    assert [node.node.path for node in tree.nodes] == [n.node.path for n in app.node.find_all()]
-    for index, (node, parent) in list(enumerate(zip(tree.nodes, tree.parents)))[1:]:
+    assert len(tree.nodes) == len(tree.parents) == len(tree.types) == len(every)
+    for index, parent in list(enumerate(tree.parents))[1:]:
         assert 0 <= parent < index
-        assert jsii_ref(tree.nodes[parent]) == jsii_ref(node.node.scope)
-    types = dict(zip((node.node.path for node in tree.nodes), tree.types))
+        assert every[parent].node.path == every[index].node.scope.node.path
+    paths = [node.node.path for node in every]
+    types = dict(zip(paths, tree.types))
     assert types["Stage/S/Fn/Resource"] == "AWS::Lambda::Function"
     assert types["Stage/S/Fn/ServiceRole/Resource"] == "AWS::IAM::Role"
     assert types["Stage/S/P"] == "::Parameter"
     assert types["Stage/S/Fn"] == ""
+    kinds = dict(zip(paths, tree.kinds))
+    assert (kinds[""], kinds["Stage"], kinds["Stage/S"]) == ("Stage", "Stage", "Stack")
+    assert kinds["Stage/S/Fn"] == kinds["Stage/S/Fn/Resource"] == ""
+
+
+def test_read_tree_sends_proxies_of_the_wanted_resources_their_parents_and_scopes_only():
+    app = cdk.App()
+    stack = cdk.Stack(cdk.Stage(app, "Stage"), "S", env=ENV)
+    python_function(stack, "Fn")
+    every = app.node.find_all()
+
+    tree = read_tree(app, {"AWS::Lambda::Function"})
+
+    crossed = [every[i].node.path for i, node in enumerate(tree.nodes) if node is not None]
+    assert crossed == ["", "Stage", "Stage/S", "Stage/S/Fn", "Stage/S/Fn/Resource"]
+    for index, node in enumerate(tree.nodes):
+        if node is not None:
+            assert jsii_ref(node) == jsii_ref(every[index])
 
 
 def test_instances_of_finds_what_find_all_filtered_by_class_finds():

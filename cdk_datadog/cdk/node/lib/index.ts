@@ -23,6 +23,21 @@ function awsCdkLibClass(lib: any, name: string): any {
   return found;
 }
 
+/** `types` entry of a CfnParameter. */
+const PARAMETER = '::Parameter';
+
+/** Lambda@Edge functions, recognised by their jsii name: no need to load aws_cloudfront. */
+const EDGE_FUNCTION = 'aws-cdk-lib.aws_cloudfront.experimental.EdgeFunction';
+
+/** Where jsii records a class's name (`fqn`) in its libraries. */
+const JSII_RTTI = Symbol.for('jsii.rtti');
+
+/**
+ * Where the trees read by `Batch.tree` are kept, on the app's root construct: they live as
+ * long as the app, and no longer.
+ */
+const TREES = Symbol.for('cdk-datadog.trees');
+
 /** A plain object with one key, `Ref` or `Fn::*`: a CloudFormation intrinsic function. */
 function isIntrinsic(value: any): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -131,15 +146,26 @@ class FirstVisit {
  */
 export class Batch {
   /**
-   * Every construct under `scope`, itself first, in pre-order, with where each one hangs and
-   * what CloudFormation type it renders to.
+   * Every construct under `scope`, itself first, in pre-order, with where each one hangs,
+   * what CloudFormation type it renders to and what kind of scope it is.
    *
-   * @returns `nodes`; `parents`: a JSON array of the index in `nodes` of each one's parent
-   *   (-1 for `scope`); `types`: a JSON array of each one's CloudFormation resource type, or
-   *   `::Parameter` for a CfnParameter, or "" for anything else
+   * Only the constructs the caller works with cross into Python, each as a proxy (about 17 µs
+   * apiece, which for the 6 constructs of each function cost more than the rest of the call):
+   * `scope`, the Stages, Stacks and Lambda@Edge functions, and the resources of the `wanted`
+   * types with their parents. The others stay here, kept with the app (`handle`), for
+   * `readStack` to reach by their index.
+   *
+   * @param scope the construct whose tree to read
+   * @param wantedJson a JSON array of the CloudFormation types whose resources (and the
+   *   constructs they hang from) cross as proxies
+   * @returns `handle`, for `readStack`; `nodes`, the proxies; `json`, a JSON object: `selected`
+   *   (the index of each of `nodes`), `parents` (per construct, the index of its parent, -1
+   *   for `scope`), `types` (its CloudFormation resource type, `::Parameter` for a
+   *   CfnParameter, "" for anything else) and `kinds` (`Stage`, `Stack`, `EdgeFunction` or "")
    */
-  public static tree(scope: any): any {
+  public static tree(scope: any, wantedJson: string): any {
     const lib = cdk();
+    const wanted = new Set<string>(JSON.parse(wantedJson));
     const nodes: any[] = scope.node.findAll();
     const indexes = new Map<any, number>();
     nodes.forEach((node: any, index: number) => indexes.set(node, index));
@@ -149,9 +175,36 @@ export class Batch {
       if (lib.CfnResource.isCfnResource(node)) {
         return node.cfnResourceType;
       }
-      return node instanceof lib.CfnParameter ? '::Parameter' : '';
+      return node instanceof lib.CfnParameter ? PARAMETER : '';
     });
-    return { nodes, parents: JSON.stringify(parents), types: JSON.stringify(types) };
+    const kinds = nodes.map((node: any) => {
+      if (lib.Stage.isStage(node)) {
+        return 'Stage';
+      }
+      if (lib.Stack.isStack(node)) {
+        return 'Stack';
+      }
+      return node.constructor?.[JSII_RTTI]?.fqn === EDGE_FUNCTION ? 'EdgeFunction' : '';
+    });
+    const crossing = new Set<number>([0]);
+    types.forEach((type: string, index: number) => {
+      if (kinds[index] !== '') {
+        crossing.add(index);
+      } else if (wanted.has(type)) {
+        crossing.add(index);
+        crossing.add(parents[index]);
+      }
+    });
+    crossing.delete(-1);
+    const selected = [...crossing].sort((a: number, b: number) => a - b);
+    const root = scope.node.root;
+    const trees: any[][] = (root[TREES] ??= []);
+    trees.push(nodes);
+    return {
+      handle: trees.length - 1,
+      nodes: selected.map((index: number) => nodes[index]),
+      json: JSON.stringify({ selected, parents, types, kinds }),
+    };
   }
 
   /**
@@ -174,18 +227,20 @@ export class Batch {
    * aspects that have not run yet. Plain data crosses as one JSON string: jsii's Python side
    * converts every value of a structure one by one, which cost more than the reading itself.
    *
-   * @param resources CfnResource constructs
-   * @param parameters CfnParameter constructs
-   * @param shallow CfnResource constructs of which only the type matters (IAM roles): read
-   *   as `{Type}` alone, after `resources`
+   * @param scope the scope of a tree read by `tree`
+   * @param handle that tree's handle
+   * @param indexesJson a JSON object of indexes in that tree: `resources` (CfnResources),
+   *   `parameters` (CfnParameters) and `shallow` (CfnResources of which only the type
+   *   matters, such as IAM roles: read as `{Type}` alone, after `resources`)
    * @returns a JSON object: `resources`, per resource its `logicalId`, `resource`, `path` and
-   *   `id`; `parameters`, per parameter its `logicalId` and resolved `default` (the parents of
-   *   the resources are not sent back: the caller knows them from `tree`, and every construct
-   *   that crosses into Python costs a proxy)
+   *   `id`; `parameters`, per parameter its `logicalId` and resolved `default`
    */
-  public static readStack(resources: any[], parameters: any[], shallow: any[]): string {
+  public static readStack(scope: any, handle: number, indexesJson: string): string {
     const lib = cdk();
-    const readings = resources.map((resource: any) => {
+    const nodes = Batch.nodesOf(scope, handle);
+    const indexes = JSON.parse(indexesJson);
+    const at = (index: number): any => nodes[index];
+    const readings = (indexes.resources ?? []).map(at).map((resource: any) => {
       const stack = lib.Stack.of(resource);
       const rendered = stack.resolve(resource._toCloudFormation());
       const logicalId = Object.keys(rendered.Resources)[0];
@@ -196,7 +251,7 @@ export class Batch {
         id: resource.node.id,
       };
     });
-    for (const resource of shallow) {
+    for (const resource of (indexes.shallow ?? []).map(at)) {
       readings.push({
         logicalId: lib.Stack.of(resource).resolve(resource.logicalId),
         resource: { Type: resource.cfnResourceType },
@@ -204,7 +259,7 @@ export class Batch {
         id: resource.node.id,
       });
     }
-    const defaults = parameters.map((parameter: any) => ({
+    const defaults = (indexes.parameters ?? []).map(at).map((parameter: any) => ({
       logicalId: lib.Stack.of(parameter).resolve(parameter.logicalId),
       default: lib.Stack.of(parameter).resolve(parameter.default),
     }));
@@ -368,6 +423,15 @@ export class Batch {
     for (const [key, value] of Object.entries(tags)) {
       resource.tags.setTag(key, value, priority);
     }
+  }
+
+  /** The constructs of the tree `tree(scope)` returned `handle` for. */
+  private static nodesOf(scope: any, handle: number): any[] {
+    const nodes = scope.node.root[TREES]?.[handle];
+    if (!Array.isArray(nodes)) {
+      throw new Error(`no tree ${handle} was read under ${scope.node.path || 'the app'}`);
+    }
+    return nodes;
   }
 
   private constructor() {}
