@@ -261,6 +261,19 @@ def test_annotations_keep_their_level_and_id():
     annotations.has_error("/S/Fn", Match.string_like_regexp(r"\[cdk-datadog:Handler\.tooLong\]"))
 
 
+def test_info_annotations_are_recorded_once_and_without_a_stack_trace():
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    function = python_function(stack, "Fn")
+    edge = note(nk.EDGE)
+
+    node_helper.annotate_all([(function, edge), (function, edge)])
+
+    infos = [entry for entry in function.node.metadata if entry.type == "aws:cdk:info"]
+    assert len(infos) == 1
+    assert "cdk-datadog:Function.edge" in infos[0].data
+    assert not infos[0].trace  # it would point into the helper, not at the user's code
+
+
 class _CallCounter:
     """Counts calls from Python into the jsii Node process (callbacks answered included)."""
 

@@ -23,6 +23,9 @@ function awsCdkLibClass(lib: any, name: string): any {
   return found;
 }
 
+/** The metadata type of an info annotation (the cloud assembly's `aws:cdk:info`). */
+const INFO_METADATA = 'aws:cdk:info';
+
 /** `types` entry of a CfnParameter. */
 const PARAMETER = '::Parameter';
 
@@ -404,10 +407,16 @@ export class Batch {
     }
     constructs.forEach((construct: any, index: number) => {
       const note = notes[index];
-      const annotations = Annotations.of(construct);
       if (note.level === 'info') {
-        annotations.addInfo(note.message);
-      } else if (note.level === 'error') {
+        // what `Annotations.addInfo` records, without the stack trace it captures: that trace
+        // would point here, not at the user's code, and it costs 0.1 ms per note
+        if (!construct.node.metadata.some((entry: any) => entry.data === note.message)) {
+          construct.node.addMetadata(INFO_METADATA, note.message);
+        }
+        return;
+      }
+      const annotations = Annotations.of(construct);
+      if (note.level === 'error') {
         annotations.addError(note.message);
       } else {
         annotations.addWarningV2(note.id, note.message);
