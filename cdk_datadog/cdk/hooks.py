@@ -4,9 +4,10 @@ aws-cdk-lib invokes aspects node by node, from the root down, each node's aspect
 priority. An aspect of ours on the scope is therefore called on the scope itself before any
 aspect visits a construct below it: instrumenting there means that every aspect that looks at
 functions, state machines or policies afterwards (cdk-nag's checks, at whatever priority) sees
-them instrumented. What the user's own aspects do later still wins: variables go through the
-L2 function's environment and tags through the TagManager at a low priority, so a later
-`add_environment` or `Tags.of(...)` overrides ours; tags those aspects will add are read
+them instrumented. What the user's own aspects do later still wins: a later `add_environment`
+of a variable we wrote overrides ours (see `letLaterVariablesWin` in the Node helper), layers
+go through the L2 function and tags through the TagManager at a low priority, so a later
+`add_layers` or `Tags.of(...)` adds to or overrides ours; tags those aspects will add are read
 before planning (an opt-out tag included).
 
 The aspect itself lives in Node (`Batch.addFirstVisitAspect`): an aspect written in Python

@@ -28,7 +28,6 @@ from cdk_datadog.engine.grants import SecretFacts
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.resources import NewResource, nag_metadata
 from cdk_datadog.engine.stack import STACK, Control, StackInput, StackPlan, plan_stack
-from cdk_datadog.engine.variable_names import SECRET_VARIABLES
 from cdk_datadog.engine.vpc import NETWORK_TYPES
 
 Decision = Plan | Skip
@@ -434,17 +433,8 @@ def _function_change(read: _Stack, change: Any) -> dict[str, Any]:
     if change.log_group is not None:
         overrides["LoggingConfig.LogGroup"] = change.log_group
     return {
-        # a clear-text API key goes in the template only: through the L2's environment it
-        # would also be recorded in cdk.out's tree.json
-        "environment": {k: v for k, v in plan.environment.items() if k not in SECRET_VARIABLES},
-        "overrides": {
-            **{
-                f"Environment.Variables.{k}": v
-                for k, v in plan.environment.items()
-                if k in SECRET_VARIABLES
-            },
-            **overrides,
-        },
+        "environment": dict(plan.environment),
+        "overrides": overrides,
         "layers": list(change.layers),
         "layersOverride": [*(own if isinstance(own, list) else []), *change.layers],
         "tags": dict(plan.tags),

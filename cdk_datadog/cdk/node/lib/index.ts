@@ -132,6 +132,47 @@ function importedLayer(lib: any, stack: any, arn: any): any {
   );
 }
 
+/** Where an instrumented L2 function keeps the names of the variables written as overrides. */
+const OVERRIDDEN_VARIABLES = Symbol.for('cdk-datadog.overriddenVariables');
+
+/** Marks `Function.prototype.addEnvironment` as wrapped by `letLaterVariablesWin`. */
+const WRAPPED = Symbol.for('cdk-datadog.addEnvironmentWrapped');
+
+/**
+ * Variables are written as overrides of the L1 function, not through the L2's environment:
+ * through the L2, each of synthesis's renderings of a function (references, template, tree)
+ * validated and converted them again, a third more work per instrumented function. So that a
+ * variable a user's aspect sets later with `addEnvironment` still wins, as it would have
+ * through the L2, `Function.prototype.addEnvironment` is wrapped, once per aws-cdk-lib: on a
+ * function instrumented here, it also overrides the variable it sets, when it is one written
+ * here; on every other function it does only what it did. (jsii calls a method through the
+ * class's prototype, so wrapping the instance would miss calls from Python.)
+ */
+function letLaterVariablesWin(lib: any, l2: any, keys: Iterable<string>): void {
+  const prototype = lib.aws_lambda.Function.prototype;
+  if (!prototype.addEnvironment[WRAPPED]) {
+    const addEnvironment = prototype.addEnvironment;
+    prototype.addEnvironment = function (this: any, key: string, value: string, options?: any) {
+      const result = addEnvironment.call(this, key, value, options);
+      const written = Object.prototype.hasOwnProperty.call(this, OVERRIDDEN_VARIABLES)
+        ? this[OVERRIDDEN_VARIABLES]
+        : undefined;
+      if (written?.has(key)) {
+        this.node.defaultChild.addPropertyOverride(`Environment.Variables.${key}`, value);
+      }
+      return result;
+    };
+    prototype.addEnvironment[WRAPPED] = true;
+  }
+  if (!Object.prototype.hasOwnProperty.call(l2, OVERRIDDEN_VARIABLES)) {
+    l2[OVERRIDDEN_VARIABLES] = new Set<string>();
+  }
+  const written: Set<string> = l2[OVERRIDDEN_VARIABLES];
+  for (const key of keys) {
+    written.add(key);
+  }
+}
+
 /** An aspect that calls `delegate.visit` once, on the first node it visits. */
 class FirstVisit {
   private done = false;
@@ -280,10 +321,11 @@ export class Batch {
    *   class as `aws_logs.CfnLogGroup`), `props` (as the class takes them; intrinsic functions
    *   as plain objects), and optionally `retain`, `dependsOn` (logical ids of resources added
    *   before it), `metadata` (key to value) and `acknowledge` (validation findings, `id` and
-   *   `reason`); `functions`, per function: `environment` (variables to add), `layers` (layer
-   *   ARNs to add) with `layersOverride` (the whole list, for a function without an L2),
-   *   `overrides` (property path to value) and `tags`; `others`, per other resource: `props` (L1 property
-   *   to value), `tags` and `dependsOn`
+   *   `reason`); `functions`, per function: `environment` (variables to add, written as
+   *   overrides that a later `addEnvironment` of the same variable overrides in turn), `layers`
+   *   (layer ARNs to add) with `layersOverride` (the whole list, for a function without an L2),
+   *   `overrides` (property path to value) and `tags`; `others`, per other resource: `props`
+   *   (L1 property to value), `tags` and `dependsOn`
    * @param functions the functions' L1 resources, in the order of `functions`
    * @param others the other L1 resources, in the order of `others`
    * @param priority the priority of the tags set here
@@ -347,13 +389,12 @@ export class Batch {
       const l2 = resource.node.scope;
       const ownEnvironment =
         typeof l2?.addEnvironment === 'function' && l2.node.defaultChild === resource;
-      for (const [key, value] of Object.entries(change.environment ?? {})) {
-        if (ownEnvironment) {
-          // through the L2's environment: a variable a user aspect sets later still wins
-          l2.addEnvironment(key, value);
-        } else {
-          resource.addPropertyOverride(`Environment.Variables.${key}`, value);
-        }
+      const variables = Object.entries(change.environment ?? {});
+      for (const [key, value] of variables) {
+        resource.addPropertyOverride(`Environment.Variables.${key}`, value);
+      }
+      if (ownEnvironment && variables.length > 0) {
+        letLaterVariablesWin(lib, l2, variables.map(([key]) => key));
       }
       const layers: any[] = change.layers ?? [];
       if (layers.length > 0 && typeof l2?.addLayers === 'function' && ownEnvironment) {
