@@ -67,3 +67,31 @@ def test_the_priority_literal_sits_between_default_and_read_only_aspects():
 
     assert cdk.AspectPriority.DEFAULT < EXPLICIT_PRIORITY < DATADOG_PRIORITY
     assert DATADOG_PRIORITY < cdk.AspectPriority.READONLY
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_garbage_collector_is_left_as_it_was_after_instrumenting(enabled):
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        _function_properties(stabilized=True)
+
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
+def test_the_garbage_collector_is_left_as_it_was_when_instrumenting_fails():
+    import gc
+
+    from cdk_datadog.cdk.hooks import _Once
+
+    def fail():
+        raise RuntimeError("planning failed")
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="planning failed"):
+        _Once(fail).visit(None)
+    assert gc.isenabled()
