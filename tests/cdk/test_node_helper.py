@@ -72,6 +72,32 @@ def test_read_stack_gives_each_resource_as_the_synthesized_template_renders_it()
     assert defaults == {"Runtime": "python3.13"}
 
 
+def test_read_stack_reads_other_resources_with_or_without_overrides_as_the_template_has_them():
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    group = logs.LogGroup(stack, "Group", retention=logs.RetentionDays.ONE_WEEK)
+    cdk.Tags.of(group).add("team", "payments")
+    cdk.CfnResource(
+        stack, "Custom", type="Custom::Thing", properties={"Key": {"Ref": "AWS::Region"}}
+    )
+    overridden = logs.CfnLogGroup(stack, "Overridden", retention_in_days=1)
+    overridden.add_property_deletion_override("RetentionInDays")
+    overridden.add_property_override("LogGroupName", cdk.Fn.join("-", ["a", cdk.Aws.REGION]))
+    tree = read_tree(stack)
+    wanted = [
+        i for i, kind in enumerate(tree.types) if kind in ("AWS::Logs::LogGroup", "Custom::Thing")
+    ]
+
+    readings, _ = node_helper.read_stack(stack, tree.handle, wanted, [None] * len(wanted))
+
+    rendered = Template.from_stack(stack).to_json()["Resources"]
+    assert len(readings) == 3
+    for reading in readings:
+        expected = rendered[reading.logical_id]
+        assert reading.resource["Type"] == expected["Type"]
+        assert reading.resource.get("Properties") == expected.get("Properties")
+        assert reading.resource.get("Metadata") == expected.get("Metadata")
+
+
 def test_read_stack_sees_the_tags_tag_aspects_will_add():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
     function = python_function(stack, "Fn")

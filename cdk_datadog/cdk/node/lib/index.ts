@@ -114,6 +114,35 @@ function withPendingTags(rendered: any, pending: Record<string, string>): any {
   return { ...rendered, Properties: properties };
 }
 
+/**
+ * A resource's template entry as far as cdk-datadog reads it (`Type`, `Properties`,
+ * `Metadata`), resolved in its stack, with its logical id.
+ *
+ * Without raw overrides (the common case), its properties are resolved and rendered as
+ * `_toCloudFormation` renders them (resolved first, then converted by the L1's own
+ * `renderProperties`), without the rest of the entry (`DependsOn`, policies), which
+ * cost as much again. With raw overrides, the entry is `_toCloudFormation`'s, whose merge of
+ * them (deletions, intrinsic functions in strings) is not redone here.
+ */
+function templateEntry(stack: any, resource: any): { logicalId: string; entry: any } {
+  const overrides = resource.rawOverrides;
+  if (overrides !== undefined && overrides !== null && Object.keys(overrides).length > 0) {
+    const rendered = stack.resolve(resource._toCloudFormation());
+    const logicalId = Object.keys(rendered.Resources)[0];
+    return { logicalId, entry: rendered.Resources[logicalId] };
+  }
+  const entry: any = { Type: resource.cfnResourceType };
+  const properties = resource.renderProperties(stack.resolve(resource.cfnProperties) ?? {});
+  if (properties !== undefined && Object.values(properties).some((v: any) => v !== undefined)) {
+    entry.Properties = properties;
+  }
+  const metadata = stack.resolve(resource.cfnOptions.metadata);
+  if (metadata !== undefined && metadata !== null && Object.keys(metadata).length > 0) {
+    entry.Metadata = metadata;
+  }
+  return { logicalId: stack.resolve(resource.logicalId), entry };
+}
+
 /** A short, stable hash of a text, for construct ids. */
 function hashOf(text: string): string {
   let hash = 5381;
@@ -267,8 +296,8 @@ export class Batch {
    * Resources and parameters of a stack as CloudFormation renders them, in one call.
    *
    * Each resource is read as its template entry (`Type`, `Properties` with overrides and
-   * tags, `Metadata`, `DependsOn`), resolved in its own stack, with the tags of `Tags.of(...)`
-   * aspects that have not run yet. Plain data crosses as one JSON string: jsii's Python side
+   * tags, `Metadata`; see `templateEntry`), resolved in its own stack, with the tags of
+   * `Tags.of(...)` aspects that have not run yet. Plain data crosses as one JSON string: jsii's Python side
    * converts every value of a structure one by one, which cost more than the reading itself.
    *
    * @param scope the scope of a tree read by `tree`
@@ -285,12 +314,10 @@ export class Batch {
     const indexes = JSON.parse(indexesJson);
     const at = (index: number): any => nodes[index];
     const readings = (indexes.resources ?? []).map(at).map((resource: any) => {
-      const stack = lib.Stack.of(resource);
-      const rendered = stack.resolve(resource._toCloudFormation());
-      const logicalId = Object.keys(rendered.Resources)[0];
+      const { logicalId, entry } = templateEntry(lib.Stack.of(resource), resource);
       return {
         logicalId,
-        resource: withPendingTags(rendered.Resources[logicalId], pendingTags(lib, resource)),
+        resource: withPendingTags(entry, pendingTags(lib, resource)),
         path: resource.node.path,
         id: resource.node.id,
       };
