@@ -268,6 +268,28 @@ def test_function_changes_yield_to_what_the_users_aspects_set_later():
     assert tags == [{"service": "from-user", "team": "a"}, {"service": "ours", "team": "a"}]
 
 
+def test_variables_are_added_to_those_the_user_overrode_and_those_of_the_function():
+    stack = cdk.Stack(cdk.App(), "S", env=ENV)
+    function = python_function(stack, "Fn", environment={"OWN": "variable"})
+    cfn = function.node.default_child
+    cfn.add_property_override("Environment.Variables.OVERRIDDEN", "by-user")
+    change = {"environment": {"DD_ENV": "prod"}, "layers": [], "layersOverride": []}
+
+    _write(stack, [], {"functions": [change]}, functions=[cfn])
+    cfn.add_property_override("Environment.Variables.LATER", "also-by-user")
+
+    (properties,) = [
+        resource["Properties"]
+        for resource in Template.from_stack(stack).find_resources("AWS::Lambda::Function").values()
+    ]
+    assert properties["Environment"]["Variables"] == {
+        "OWN": "variable",
+        "OVERRIDDEN": "by-user",
+        "DD_ENV": "prod",
+        "LATER": "also-by-user",
+    }
+
+
 def test_annotations_keep_their_level_and_id():
     stack = cdk.Stack(cdk.App(), "S", env=ENV)
     function = python_function(stack, "Fn")

@@ -161,6 +161,26 @@ function importedLayer(lib: any, stack: any, arn: any): any {
   );
 }
 
+/**
+ * Variables as overrides of the L1 function: in one override of `Environment.Variables` that
+ * keeps the variables already overridden there (one `addPropertyOverride` per variable cost
+ * more than the rest of the write), or one by one when what is overridden there is not a
+ * plain object.
+ */
+function overrideVariables(resource: any, variables: Array<[string, any]>): void {
+  const existing = resource.rawOverrides?.Properties?.Environment?.Variables;
+  if (existing === undefined || (existing !== null && existing.constructor === Object)) {
+    resource.addPropertyOverride('Environment.Variables', {
+      ...(existing ?? {}),
+      ...Object.fromEntries(variables),
+    });
+    return;
+  }
+  for (const [key, value] of variables) {
+    resource.addPropertyOverride(`Environment.Variables.${key}`, value);
+  }
+}
+
 /** Where an instrumented L2 function keeps the names of the variables written as overrides. */
 const OVERRIDDEN_VARIABLES = Symbol.for('cdk-datadog.overriddenVariables');
 
@@ -417,8 +437,8 @@ export class Batch {
       const ownEnvironment =
         typeof l2?.addEnvironment === 'function' && l2.node.defaultChild === resource;
       const variables = Object.entries(change.environment ?? {});
-      for (const [key, value] of variables) {
-        resource.addPropertyOverride(`Environment.Variables.${key}`, value);
+      if (variables.length > 0) {
+        overrideVariables(resource, variables);
       }
       if (ownEnvironment && variables.length > 0) {
         letLaterVariablesWin(lib, l2, variables.map(([key]) => key));
