@@ -35,24 +35,34 @@ WAYS = ("bare", "ours", "reference")
 #: shared machine) hid the difference being measured; `seconds` (the whole) is kept in
 #: results.json
 MEASURED = "measured_seconds"
+#: the way `--baseline` adds: cdk_datadog from another checkout, such as an earlier commit
+BASELINE = "baseline"
 
 
-def _env(validation: bool = False) -> dict[str, str]:
+def _ours(way: str) -> str:
+    return "ours" if way == BASELINE else way
+
+
+def _env(validation: bool = False, package_root: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
     # as users run it: with bytecode cached (bin/_env.sh turns caching off for development)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PATH"] = f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}"
     env["CDK_VALIDATION"] = "true" if validation else "false"
-    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONPATH"] = str(package_root)
     return env
 
 
-def measure_synth(n: int, way: str, mode: str, validation: bool) -> dict:
+def measure_synth(
+    n: int, way: str, mode: str, validation: bool, baseline: Path | None = None
+) -> dict:
+    """One synthesis; the `baseline` way is `ours` with cdk_datadog imported from the
+    `baseline` checkout (the same app, the same measurement)."""
     done = subprocess.run(
-        [sys.executable, str(HERE / "synth_child.py"), str(n), way, mode],
+        [sys.executable, str(HERE / "synth_child.py"), str(n), _ours(way), mode],
         capture_output=True,
         text=True,
-        env=_env(validation),
+        env=_env(validation, baseline if way == BASELINE else ROOT),
         check=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -126,7 +136,15 @@ def main() -> None:
         help="keep aws-cdk-lib's built-in CloudFormation validator on (CDK_VALIDATION=true)",
     )
     parser.add_argument("--output", type=Path, help="where to write the JSON results")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of cdk-datadog (such as a git worktree of an earlier commit, its Node "
+        "helper built) measured as a fourth way in the same run, to tell a regression from a "
+        "change of machine",
+    )
     args = parser.parse_args()
+    ways = (*WAYS, BASELINE) if args.baseline else WAYS
     sizes = [int(size) for size in args.sizes.split(",")]
     # installed packages come with their bytecode compiled; so does cdk_datadog here
     compileall.compile_dir(str(ROOT / "cdk_datadog"), quiet=1)
@@ -135,13 +153,23 @@ def main() -> None:
     rows = []
     for mode in modes:
         for n in sizes:
-            runs: dict[str, list[dict]] = {way: [] for way in WAYS}
+            runs: dict[str, list[dict]] = {way: [] for way in ways}
             for _ in range(args.repeat):
-                for way in WAYS:  # alternating, so drift hits every way alike
-                    runs[way].append(measure_synth(n, way, mode, args.validation))
-            median = {w: statistics.median(r[MEASURED] for r in runs[w]) for w in WAYS}
+                for way in ways:  # alternating, so drift hits every way alike
+                    runs[way].append(measure_synth(n, way, mode, args.validation, args.baseline))
+            median = {w: statistics.median(r[MEASURED] for r in runs[w]) for w in ways}
             ours_over = median["ours"] - median["bare"]
             reference_over = median["reference"] - median["bare"]
+            baseline = {}
+            if args.baseline:
+                baseline_over = median[BASELINE] - median["bare"]
+                baseline = {
+                    "baseline_s": median[BASELINE],
+                    "baseline_overhead_s": baseline_over,
+                    "baseline_to_reference": baseline_over / reference_over
+                    if reference_over > 0
+                    else None,
+                }
             rows.append(
                 {
                     "mode": mode,
@@ -163,6 +191,7 @@ def main() -> None:
                     "ours_jsii_calls_per_function": runs["ours"][0][
                         "synth_jsii_calls_per_function"
                     ],
+                    **baseline,
                 }
             )
             print(json.dumps(rows[-1]), file=sys.stderr)
@@ -171,6 +200,7 @@ def main() -> None:
         "date": date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}",
+        "baseline": str(args.baseline) if args.baseline else None,
         "synth": rows,
         "import": measure_import(args.repeat * 2),
         "engine": measure_engine(),
@@ -202,6 +232,19 @@ def main() -> None:
             f"{row['ours_overhead_ms_per_function']:.2f} ms | {peaks} | "
             f"{row['ours_jsii_calls_per_function']:.1f} |"
         )
+    if args.baseline:
+        print(f"\nAgainst the baseline ({args.baseline}), in the same run:\n")
+        print(
+            "| mode | N | baseline over bare | ours over bare | baseline / reference "
+            "| ours / reference |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for row in rows:
+            print(
+                f"| {row['mode']} | {row['n']} | +{row['baseline_overhead_s']:.2f} s | "
+                f"+{row['ours_overhead_s']:.2f} s | {row['baseline_to_reference']:.2f} | "
+                f"{row['ours_to_reference']:.2f} |"
+            )
     imp, eng = results["import"], results["engine"]
     print(
         f"\n`from cdk_datadog import Datadog` adds {imp['added_ms']:.0f} ms to "
