@@ -41,3 +41,34 @@ def test_the_synth_benchmark_compares_bare_ours_and_the_reference_at_a_tiny_size
     assert all(row[f"{way}_node_peak_mib"] > 0 for way in ("bare", "ours", "reference"))
     assert "| forwarder | 4 |" in done.stdout
     assert results["engine"]["functions_per_second"] > 0
+
+
+def test_the_synth_benchmark_measures_a_baseline_checkout_as_a_fourth_way(tmp_path):
+    output = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "synth_overhead.py"),
+            "--sizes",
+            "4",
+            "--modes",
+            "extension",
+            "--repeat",
+            "1",
+            "--baseline",
+            str(ROOT),  # this checkout stands in for an earlier one
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert done.returncode == 0, done.stderr
+    results = json.loads(output.read_text())
+    (row,) = results["synth"]
+    assert row["baseline_s"] > 0 and row["ours_s"] > 0
+    assert results["baseline"] == str(ROOT)
+    assert "Against the baseline" in done.stdout
+    assert "| extension | 4 | +" in done.stdout
