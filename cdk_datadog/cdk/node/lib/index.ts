@@ -317,8 +317,9 @@ export class Batch {
    *
    * Each resource is read as its template entry (`Type`, `Properties` with overrides and
    * tags, `Metadata`; see `templateEntry`), resolved in its own stack, with the tags of
-   * `Tags.of(...)` aspects that have not run yet. Plain data crosses as one JSON string: jsii's Python side
-   * converts every value of a structure one by one, which cost more than the reading itself.
+   * `Tags.of(...)` aspects that have not run yet. Plain data crosses as one JSON string:
+   * jsii's Python side converts every value of a structure one by one, which cost more than
+   * the reading itself.
    *
    * @param scope the scope of a tree read by `tree`
    * @param handle that tree's handle
