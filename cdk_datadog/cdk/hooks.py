@@ -20,9 +20,7 @@ synthesized again.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import jsii
@@ -32,6 +30,7 @@ from constructs import IConstruct
 from cdk_datadog.cdk import tree as construct_tree
 from cdk_datadog.cdk.instrument import PROXIED_TYPES, Instrumenter, jsii_ref
 from cdk_datadog.cdk.node_helper import add_first_visit_aspect, instances_of
+from cdk_datadog.collector import collector_paused
 from cdk_datadog.engine.cfn import LAMBDA_FUNCTION, STATE_MACHINE
 
 #: after AspectPriority.DEFAULT (500), before READONLY (1000): the order among the aspects of
@@ -47,27 +46,13 @@ def read_tree(scope: IConstruct) -> construct_tree.Tree:
     return construct_tree.read(scope, PROXIED_TYPES)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Instrumenting allocates a hundred thousand short-lived objects (stacks read as JSON),
-    enough to start a full collection of the app's heap, aws_cdk's modules included: 40-50 ms
-    at 1,000 functions, more than the planning of them. Their garbage is collected later."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @jsii.implements(IAspect)
 class _Once:
     def __init__(self, action: Callable[[], None]) -> None:
         self._action = action
 
     def visit(self, node: IConstruct) -> None:
-        with _collector_paused():
+        with collector_paused():
             self._action()
 
 

@@ -10,9 +10,6 @@ cfn-flip's constructors and representers; JSON uses orjson.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -20,6 +17,7 @@ import yaml
 from cfn_flip.yaml_dumper import STR_MAX_LENGTH_QUOTED, STR_MAX_LINES_QUOTED, fn_representer
 from cfn_tools.yaml_loader import construct_getatt
 
+from cdk_datadog.collector import collector_paused
 from cdk_datadog.errors import DatadogError
 
 TAG_MAP = "tag:yaml.org,2002:map"
@@ -92,19 +90,6 @@ _Dumper.add_representer(dict, _represent_dict)
 _Dumper.add_representer(str, _represent_str)
 
 
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """The cycle collector pauses while a big tree of fresh objects is built: it has nothing
-    to collect there, and running it again and again made YAML loads grow faster than linear."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_template(text: str) -> tuple[dict[str, Any], str]:
     """The template as plain dicts and lists, and its format: "json" or "yaml"."""
     if text.lstrip().startswith("{"):
@@ -126,7 +111,7 @@ def load_template(text: str) -> tuple[dict[str, Any], str]:
 def dump_template(template: dict[str, Any], fmt: str) -> str:
     """The template in `fmt`: YAML with short-form intrinsic tags, or indented JSON."""
     if fmt == "yaml":
-        with _no_gc():
+        with collector_paused():
             return yaml.dump(
                 template,
                 Dumper=_Dumper,
