@@ -13,25 +13,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_synth_benchmark_compares_bare_ours_and_the_reference_at_a_tiny_size(tmp_path):
-    output = tmp_path / "results.json"
-    done = subprocess.run(
+def _synth_benchmark(output: Path, *args: str) -> subprocess.CompletedProcess:
+    """A run of benchmarks/synth_overhead.py at N = 4, one repeat, results written to `output`."""
+    return subprocess.run(
         [
             sys.executable,
             str(ROOT / "benchmarks" / "synth_overhead.py"),
             "--sizes",
             "4",
-            "--modes",
-            "forwarder",
             "--repeat",
             "1",
             "--output",
             str(output),
+            *args,
         ],
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def test_the_synth_benchmark_compares_bare_ours_and_the_reference_at_a_tiny_size(tmp_path):
+    output = tmp_path / "results.json"
+    done = _synth_benchmark(output, "--modes", "forwarder")
 
     assert done.returncode == 0, done.stderr
     results = json.loads(output.read_text())
@@ -45,25 +49,8 @@ def test_the_synth_benchmark_compares_bare_ours_and_the_reference_at_a_tiny_size
 
 def test_the_synth_benchmark_measures_a_baseline_checkout_as_a_fourth_way(tmp_path):
     output = tmp_path / "results.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "synth_overhead.py"),
-            "--sizes",
-            "4",
-            "--modes",
-            "extension",
-            "--repeat",
-            "1",
-            "--baseline",
-            str(ROOT),  # this checkout stands in for an earlier one
-            "--output",
-            str(output),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    # this checkout stands in for an earlier one
+    done = _synth_benchmark(output, "--modes", "extension", "--baseline", str(ROOT))
 
     assert done.returncode == 0, done.stderr
     results = json.loads(output.read_text())
