@@ -98,30 +98,22 @@ class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{ASSEMBLY}.Batch"):
         jsii.sinvoke(cls, "annotate", [constructs, notes_json])
 
 
-@dataclass(frozen=True)
-class TreeReading:
-    """What `Batch.tree` gives: see `tree.Tree`."""
-
-    handle: int
-    nodes: list[Any]
-    parents: list[int]
-    types: list[str]
-    kinds: list[str]
-
-
-def read_tree(scope: IConstruct, wanted: Iterable[str] = ()) -> TreeReading:
-    """Every construct under `scope` (itself first, pre-order): the index of each one's parent
-    (-1 for `scope`), its CloudFormation type ("" for none) and kind of scope, in one call.
-    Only `scope`, the Stages, Stacks and Lambda@Edge functions, and the resources of the
-    `wanted` types with their parents cross as proxies (about 17 µs each); `nodes` holds None
-    for the others, which `read_stack` reaches by index."""
+def read_tree(
+    scope: IConstruct, wanted: Iterable[str] = ()
+) -> tuple[int, list[Any], list[int], list[str], list[str]]:
+    """Every construct under `scope` (itself first, pre-order), in one call: the tree's handle,
+    the constructs, the index of each one's parent (-1 for `scope`), its CloudFormation type
+    ("" for none) and its kind (see `tree.Tree`). Only `scope`, the Stages, Stacks and
+    Lambda@Edge functions, and the resources of the `wanted` types with their parents cross as
+    proxies (about 17 µs each); the constructs list holds None for the others, which
+    `read_stack` reaches by index."""
     _load()
     tree = _Batch.tree(scope, orjson.dumps(sorted(wanted)).decode())
     data = orjson.loads(tree["json"])
     nodes: list[Any] = [None] * len(data["parents"])
     for index, node in zip(data["selected"], tree["nodes"]):
         nodes[index] = node
-    return TreeReading(int(tree["handle"]), nodes, data["parents"], data["types"], data["kinds"])
+    return int(tree["handle"]), nodes, data["parents"], data["types"], data["kinds"]
 
 
 def instances_of(scope: IConstruct, class_name: str) -> list[Any]:

@@ -68,5 +68,5 @@ class Tree:
 def read(scope: IConstruct, wanted: Iterable[str] = ()) -> Tree:
     """The tree under `scope`, in one call into Node; the resources of the `wanted` types and
     their parents cross as proxies."""
-    reading = read_tree(scope, wanted)
-    return Tree(reading.nodes, reading.parents, reading.types, reading.kinds, reading.handle)
+    handle, nodes, parents, types, kinds = read_tree(scope, wanted)
+    return Tree(nodes, parents, types, kinds, handle)

@@ -40,6 +40,3 @@ DD_API_KEY_SSM_ARN = "DD_API_KEY_SSM_ARN"
 DD_KMS_API_KEY = "DD_KMS_API_KEY"
 #: the proxy the extension sends through (read, never set: a user's way out of a VPC)
 DD_PROXY_HTTPS = "DD_PROXY_HTTPS"
-
-#: Variables whose value is a credential: never echoed in notes, reports or CLI output.
-SECRET_VARIABLES = frozenset({DD_API_KEY})
