@@ -27,7 +27,16 @@ from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.grants import SecretFacts
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.resources import NewResource, nag_metadata
-from cdk_datadog.engine.stack import STACK, Control, StackInput, StackPlan, plan_stack
+from cdk_datadog.engine.function_writes import LAYERS, TAGS, VARIABLES
+from cdk_datadog.engine.patches import dotted
+from cdk_datadog.engine.stack import (
+    STACK,
+    Control,
+    FunctionChange,
+    StackInput,
+    StackPlan,
+    plan_stack,
+)
 from cdk_datadog.engine.vpc import NETWORK_TYPES
 
 Decision = Plan | Skip
@@ -370,13 +379,14 @@ class Instrumenter:
 def _write(read: _Stack, plan: StackPlan) -> None:
     functions = [read.nodes[change.logical_id] for change in plan.functions]
     others = [read.nodes[change.logical_id] for change in plan.changes]
-    if not (plan.resources or functions or others or plan.mappings):
+    if not (plan.resources or functions or others or plan.mappings or plan.conditions):
         return
     write_stack(
         read.stack,
         [read.owner(resource.owner) for resource in plan.resources],
         {
             "mappings": dict(plan.mappings),
+            "conditions": dict(plan.conditions),
             "resources": [_spec(read, resource) for resource in plan.resources],
             "functions": [_function_change(read, change) for change in plan.functions],
             "others": [
@@ -412,6 +422,7 @@ def _spec(read: _Stack, resource: NewResource) -> dict[str, Any]:
         ),
         "retain": resource.retain,
         "dependsOn": list(resource.depends_on),
+        "condition": resource.condition,
     }
     if resource.acknowledgments:
         spec["metadata"] = {"cdk_nag": nag_metadata(resource.acknowledgments)}
@@ -422,20 +433,36 @@ def _spec(read: _Stack, resource: NewResource) -> dict[str, Any]:
     return spec
 
 
-def _function_change(read: _Stack, change: Any) -> dict[str, Any]:
-    plan = change.plan
-    own = cfn.properties_of(read.readings[change.logical_id].resource).get("Layers")
+def _function_change(read: _Stack, change: FunctionChange) -> dict[str, Any]:
+    """The engine's writes on one function as the Node helper takes them: variables (one
+    override, which a later `add_environment` still overrides), layers to append through the
+    L2 (unless the user overrides `Layers`, whose override would replace them) or the whole
+    list as an override, tags through the TagManager below the user's priority, and every other
+    write as a property override at its path."""
+    reading = read.readings[change.logical_id]
+    environment: dict[str, Any] = {}
     overrides: dict[str, Any] = {}
-    if plan.handler is not None:
-        overrides["Handler"] = plan.handler
-    if plan.xray_tracing:
-        overrides["TracingConfig.Mode"] = "Active"
-    if change.log_group is not None:
-        overrides["LoggingConfig.LogGroup"] = change.log_group
+    spec: dict[str, Any] = {"layers": []}
+    tagged = False
+    for write in change.writes:
+        if write.path[:2] == VARIABLES and len(write.path) == 3:
+            environment[write.path[2]] = write.value
+        elif write.path == LAYERS and write.append and LAYERS[0] not in reading.overridden:
+            spec["layers"] = list(write.value)
+            own = cfn.properties_of(reading.resource).get(LAYERS[0])
+            spec["layersOverride"] = [*(own if isinstance(own, list) else []), *write.value]
+        elif write.path == LAYERS and write.append:
+            own = cfn.properties_of(reading.resource).get(LAYERS[0])
+            spec["layersOverride"] = [*(own if isinstance(own, list) else []), *write.value]
+        elif write.path == LAYERS:
+            spec["layersOverride"] = write.value
+        elif write.path == TAGS:
+            tagged = True
+        else:
+            overrides[dotted(write.path)] = write.value
     return {
-        "environment": dict(plan.environment),
+        **spec,
+        "environment": environment,
         "overrides": overrides,
-        "layers": list(change.layers),
-        "layersOverride": [*(own if isinstance(own, list) else []), *change.layers],
-        "tags": dict(plan.tags),
+        "tags": dict(change.plan.tags) if tagged else {},
     }

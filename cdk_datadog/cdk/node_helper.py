@@ -134,6 +134,8 @@ class Reading:
     #: its construct id, and the construct it hangs from
     id: str
     scope: Any
+    #: the properties it has raw overrides of (`add_property_override`, deletions included)
+    overridden: frozenset[str] = frozenset()
 
 
 def read_stack(
@@ -157,7 +159,14 @@ def read_stack(
     ).decode()
     data = orjson.loads(_Batch.read_stack(scope, handle, indexes))
     readings = [
-        Reading(item["logicalId"], item["resource"], item["path"], item["id"], parent)
+        Reading(
+            item["logicalId"],
+            item["resource"],
+            item["path"],
+            item["id"],
+            parent,
+            frozenset(item.get("overridden", ())),
+        )
         for item, parent in zip(data["resources"], scopes)
     ]
     defaults = {

@@ -10,6 +10,7 @@ from cdk_datadog.engine import cfn
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.deploy_time import deploy_time_function
 from cdk_datadog.engine.notes import note
+from cdk_datadog.engine.patches import is_list_expression, list_items
 from cdk_datadog.engine.plan import Note
 from cdk_datadog.engine.tokens import describe
 
@@ -119,7 +120,11 @@ def function_facts(
         unresolved["architecture"] = describe(architectures)
     handler = properties.get("Handler")
     environment = (properties.get("Environment") or {}).get("Variables") or {}
-    layers = properties.get("Layers") or []
+    layers = list_items(properties.get("Layers"))
+    if is_list_expression(properties.get("Layers")):
+        notes.append(
+            note(nk.LAYERS_FROM_LIST_EXPRESSION, value=describe(properties.get("Layers")))
+        )
     function_name = properties.get("FunctionName")
     recorded_path = cfn.cdk_path(resource)
     facts = FunctionFacts(
@@ -130,7 +135,7 @@ def function_facts(
         package_type=properties.get("PackageType") or "Zip",
         region=context.region,
         environment=dict(environment) if isinstance(environment, Mapping) else {},
-        layers=tuple(layers) if isinstance(layers, list) else (),
+        layers=tuple(layers),
         is_edge=logical_id in context.edge_functions,
         function_name=function_name if isinstance(function_name, str) else None,
         unresolved=unresolved,

@@ -297,6 +297,41 @@ TEMPLATE_PARAMETER_DEFAULT = _kind(
     "A deploy that passes another value for the parameter gets layers chosen for the default. "
     "Give the property a literal value to make the choice explicit.",
 )
+PROPERTY_UNWRITABLE = _kind(
+    "Function.propertyUnwritable",
+    WARNING,
+    "not instrumented: {property} is {value}, which cdk-datadog cannot extend without "
+    "breaking the template",
+    "cdk-datadog writes inside plain values, each branch of an `Fn::If`, and lists given by an "
+    "intrinsic function (through `Fn::Split`/`Fn::Join`). Give the property a literal value or "
+    "an `Fn::If` of literal values, or instrument the function yourself.",
+)
+PROPERTY_NOT_WRITTEN = _kind(
+    "Function.propertyNotWritten",
+    WARNING,
+    "{property} is {value}, which cdk-datadog cannot extend: left as it is, without "
+    "Datadog's additions",
+    "The function is instrumented, but its tags (or tracing mode) are not: unified service "
+    "tags then come from the DD_* variables alone. Give the property a literal value or an "
+    "`Fn::If` of literal values to have them added.",
+)
+LAYERS_FROM_LIST_EXPRESSION = _kind(
+    "Function.layersFromExpression",
+    INFO,
+    "its Layers come from {value}; Datadog's layers are added to that list with "
+    "Fn::Split/Fn::Join",
+    "The list the expression gives must not be empty at deploy (an empty list parameter gives "
+    "an empty layer ARN, which Lambda refuses with or without cdk-datadog).",
+)
+LOGS_CONFIG_UNREADABLE = _kind(
+    "Logs.configUnreadable",
+    WARNING,
+    "its log group cannot be told before deploy ({property} is {value}): not subscribed to "
+    "the Forwarder",
+    "cdk-datadog subscribes the log group a function's LoggingConfig names, or gives it one. "
+    "Give LoggingConfig a literal log group (or a Ref to one), or subscribe the groups of each "
+    "branch yourself.",
+)
 GRANT_ROLE_ELSEWHERE = _kind(
     "ApiKey.roleOutsideStack",
     WARNING,

@@ -231,7 +231,8 @@ def _plan_zip(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
 def _new_layers(
     facts: FunctionFacts, wanted: tuple[LayerArn, ...], runtime: str, notes: list[Note]
 ) -> tuple[LayerArn, ...]:
-    """Wanted layers the function does not carry yet; a Datadog layer already there is kept."""
+    """Wanted layers the function does not carry yet (in every branch of an `Fn::If`); a
+    Datadog layer of the same kind already there under another name is kept."""
     if not facts.layers:
         return wanted
     catalog = load_catalog()

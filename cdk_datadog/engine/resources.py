@@ -34,10 +34,14 @@ class NewResource:
     #: kept when the stack is deleted or the resource replaced (log groups)
     retain: bool = False
     acknowledgments: tuple[Acknowledgment, ...] = ()
+    #: the stack condition it exists under: that of the resources it is added for
+    condition: str | None = None
 
     def to_template(self) -> dict[str, Any]:
         """The resource as a template writes it."""
         resource: dict[str, Any] = {"Type": self.type}
+        if self.condition is not None:
+            resource["Condition"] = self.condition
         if self.properties:
             resource["Properties"] = _plain(self.properties)
         if self.depends_on:

@@ -21,6 +21,8 @@ from cdk_datadog.engine.api_gateway import STAGE_TYPES, plan_api_stages
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.config import DatadogConfig, OptionError, function_settings
 from cdk_datadog.engine.facts import FunctionFacts, ReadContext, function_facts
+from cdk_datadog.engine.conditions import conditions_of, guarded, with_conditions
+from cdk_datadog.engine.function_writes import blocked_note, function_writes
 from cdk_datadog.engine.grants import (
     XRAY_WILDCARD_REASON,
     SecretFacts,
@@ -38,6 +40,7 @@ from cdk_datadog.engine.logs import Subscriptions
 from cdk_datadog.engine.monitors import plan_monitors
 from cdk_datadog.engine.notes import Note, note
 from cdk_datadog.engine.options import canonical_name
+from cdk_datadog.engine.patches import Write
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.planner import plan_function
 from cdk_datadog.engine.resources import Acknowledgment, NewResource, ResourceChange
@@ -100,11 +103,13 @@ class StackInput:
 
 @dataclass(frozen=True)
 class FunctionChange:
-    """What to write on one function: its plan, with the layers rendered and its new log
-    group (when one was added for it)."""
+    """What to write on one function: its plan, the writes it comes to, with the layers
+    rendered and its new log group (when one was added for it)."""
 
     logical_id: str
     plan: Plan
+    #: what to write on the function's properties, worked out on them as read
+    writes: tuple[Write, ...] = ()
     layers: tuple[Any, ...] = ()
     log_group: Any = None
     #: SAM (`Tracing`, tag maps) or CloudFormation
@@ -118,6 +123,8 @@ class StackPlan:
     changes: tuple[ResourceChange, ...] = ()
     resources: tuple[NewResource, ...] = ()
     mappings: Mapping[str, Any] = field(default_factory=dict)
+    #: conditions to add to the stack (`Fn::And`s of the stack's own, for added resources)
+    conditions: Mapping[str, Any] = field(default_factory=dict)
     #: (logical id, or STACK, note), in a stable order
     notes: tuple[tuple[str, Note], ...] = ()
 
@@ -189,6 +196,8 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
             facts, stack.controls.get(logical_id), _metadata_settings(logical_id, resource)
         )
         decision = plan_function(facts, config)
+        if isinstance(decision, Plan):
+            decision = _writable(decision, resource, properties)
         decisions[logical_id] = decision
         notes.extend((logical_id, n) for n in read_notes)
         if isinstance(decision, Skip):
@@ -256,15 +265,29 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
     else:
         notes.extend(_near_limit(existing + len(added)))
 
-    functions, mappings = _function_changes(planned, log_groups)
+    functions, mappings, write_notes = _function_changes(planned, log_groups)
+    notes.extend(write_notes)
+    added, conditions = with_conditions(added, resources)
     return StackPlan(
         decisions=decisions,
         functions=functions,
         changes=tuple(changes),
         resources=tuple(added),
         mappings=mappings,
+        conditions=conditions,
         notes=tuple(notes),
     )
+
+
+def _writable(plan: Plan, resource: Mapping[str, Any], properties: Mapping[str, Any]) -> Decision:
+    """The plan, or a Skip when its layers, handler or variables cannot be written on the
+    function as it is (see `function_writes`)."""
+    layers = tuple(render_layer(layer) for layer in plan.layers)
+    is_sam = cfn.type_of(resource) == cfn.SERVERLESS_FUNCTION
+    writes, _ = function_writes(plan, properties, layers, is_sam)
+    if writes.blocking:
+        return Skip(plan.path, blocked_note(writes), plan.notes)
+    return plan
 
 
 def _egress_notes(
@@ -289,22 +312,22 @@ def _egress_notes(
 
 def _function_changes(
     planned: list[tuple[str, Mapping[str, Any], Plan]], log_groups: Mapping[str, Any]
-) -> tuple[tuple[FunctionChange, ...], dict[str, Any]]:
+) -> tuple[tuple[FunctionChange, ...], dict[str, Any], list[tuple[str, Note]]]:
     changes = []
+    notes: list[tuple[str, Note]] = []
     mapping_needed = False
     for logical_id, resource, plan in planned:
         mapping_needed |= any(needs_account_mapping(layer) for layer in plan.layers)
-        changes.append(
-            FunctionChange(
-                logical_id,
-                plan,
-                tuple(render_layer(layer) for layer in plan.layers),
-                log_groups.get(logical_id),
-                cfn.type_of(resource) == cfn.SERVERLESS_FUNCTION,
-            )
+        layers = tuple(render_layer(layer) for layer in plan.layers)
+        is_sam = cfn.type_of(resource) == cfn.SERVERLESS_FUNCTION
+        log_group = log_groups.get(logical_id)
+        writes, write_notes = function_writes(
+            plan, cfn.properties_of(resource), layers, is_sam, log_group
         )
+        notes.extend((logical_id, n) for n in write_notes)
+        changes.append(FunctionChange(logical_id, plan, writes.writes, layers, log_group, is_sam))
     mappings = {ACCOUNT_MAPPING: account_mapping(load_catalog())} if mapping_needed else {}
-    return tuple(changes), mappings
+    return tuple(changes), mappings, notes
 
 
 def _budget(
@@ -352,6 +375,7 @@ def _api_key_policy(
         return None, []
     roles: list[Any] = []
     seen: set[str] = set()
+    conditional = conditions_of(stack.resources)
     notes: list[tuple[str, Note]] = []
     for logical_id, resource, plan in planned:
         if not (plan.grants or secret is not None or plan.xray_tracing):
@@ -366,7 +390,7 @@ def _api_key_policy(
             continue
         if cfn.canonical(role) not in seen:
             seen.add(cfn.canonical(role))
-            roles.append(role)
+            roles.append(guarded(role, conditional.get(cfn.referenced_id(role) or "")))
     if not roles:
         return None, notes
     acknowledgments = (

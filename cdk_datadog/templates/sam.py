@@ -2,7 +2,9 @@
 
 SAM merges globals into each `AWS::Serverless::Function`: maps are merged (the function's
 keys win), lists are added (globals first), anything else is replaced by the function's
-value. The transformer reads the merged view; it writes only to the function itself.
+value; an intrinsic function counts as anything else, on either side (samtranslator's
+`Globals._token_of`). The transformer reads the merged view; it writes only to the function
+itself.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ def merge_globals(globals_: Any, properties: dict[str, Any]) -> dict[str, Any]:
 
 
 def _merge(base: Any, own: Any) -> Any:
-    if isinstance(base, dict) and isinstance(own, dict) and not _is_intrinsic(own):
+    if (
+        isinstance(base, dict)
+        and isinstance(own, dict)
+        and not _is_intrinsic(own)
+        and not _is_intrinsic(base)
+    ):
         merged = dict(base)
         for key, value in own.items():
             merged[key] = _merge(base[key], value) if key in base else value

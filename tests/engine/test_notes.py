@@ -341,6 +341,35 @@ CASES: dict[nk.NoteKind, tuple[dict[str, Any], dict[str, Any], str | None, str]]
         "Stage",
     ),
     nk.LOGS_NO_FORWARDER: ({"Group": {"Type": cfn.LOG_GROUP}}, EXTENSION, "us-east-1", "Group"),
+    nk.PROPERTY_UNWRITABLE: (
+        {**ROLE, "Fn": python_function(Environment={"Fn::FindInMap": ["Env", "prod", "vars"]})},
+        EXTENSION,
+        "us-east-1",
+        "Fn",
+    ),
+    nk.PROPERTY_NOT_WRITTEN: (
+        {**ROLE, "Fn": python_function(Tags={"Ref": "TagList"})},
+        EXTENSION,
+        "us-east-1",
+        "Fn",
+    ),
+    nk.LAYERS_FROM_LIST_EXPRESSION: (
+        {**ROLE, "Fn": python_function(Layers={"Ref": "SharedLayers"})},
+        EXTENSION,
+        "us-east-1",
+        "Fn",
+    ),
+    nk.LOGS_CONFIG_UNREADABLE: (
+        {
+            **ROLE,
+            "Fn": python_function(
+                LoggingConfig={"Fn::If": ["IsProd", {"LogGroup": "a"}, {"Ref": "AWS::NoValue"}]}
+            ),
+        },
+        {"forwarder_arn": FORWARDER},
+        "us-east-1",
+        "Fn",
+    ),
     nk.STACK_NEAR_LIMIT: ({**ROLE, "Fn": python_function()}, EXTENSION, "us-east-1", STACK),
     nk.STACK_TOO_MANY_RESOURCES: (
         {**ROLE, "Fn": python_function()},

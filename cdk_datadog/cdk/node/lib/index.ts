@@ -136,11 +136,21 @@ function templateEntry(stack: any, resource: any): { logicalId: string; entry: a
   if (properties !== undefined && Object.values(properties).some((v: any) => v !== undefined)) {
     entry.Properties = properties;
   }
+  const condition = conditionOf(stack, resource);
+  if (condition !== undefined) {
+    entry.Condition = condition;
+  }
   const metadata = stack.resolve(resource.cfnOptions.metadata);
   if (metadata !== undefined && metadata !== null && Object.keys(metadata).length > 0) {
     entry.Metadata = metadata;
   }
   return { logicalId: stack.resolve(resource.logicalId), entry };
+}
+
+/** The logical id of the condition a resource is created under, if any. */
+function conditionOf(stack: any, resource: any): string | undefined {
+  const condition = resource.cfnOptions.condition;
+  return condition ? stack.resolve(condition.logicalId) : undefined;
 }
 
 /** A short, stable hash of a text, for construct ids. */
@@ -326,8 +336,8 @@ export class Batch {
    * @param indexesJson a JSON object of indexes in that tree: `resources` (CfnResources),
    *   `parameters` (CfnParameters) and `shallow` (CfnResources of which only the type
    *   matters, such as IAM roles: read as `{Type}` alone, after `resources`)
-   * @returns a JSON object: `resources`, per resource its `logicalId`, `resource`, `path` and
-   *   `id`; `parameters`, per parameter its `logicalId` and resolved `default`
+   * @returns a JSON object: `resources`, per resource its `logicalId`, `resource`, `path`,
+   *   `id` and `overridden` (the properties it has raw overrides of, deletions included); `parameters`, per parameter its `logicalId` and resolved `default`
    */
   public static readStack(scope: any, handle: number, indexesJson: string): string {
     const lib = cdk();
@@ -336,17 +346,25 @@ export class Batch {
     const at = (index: number): any => nodes[index];
     const readings = (indexes.resources ?? []).map(at).map((resource: any) => {
       const { logicalId, entry } = templateEntry(lib.Stack.of(resource), resource);
+      const overridden = resource.rawOverrides?.Properties;
       return {
         logicalId,
         resource: withPendingTags(entry, pendingTags(lib, resource)),
         path: resource.node.path,
         id: resource.node.id,
+        overridden:
+          overridden !== null && typeof overridden === 'object' ? Object.keys(overridden) : [],
       };
     });
     for (const resource of (indexes.shallow ?? []).map(at)) {
+      const stack = lib.Stack.of(resource);
+      const condition = conditionOf(stack, resource);
       readings.push({
-        logicalId: lib.Stack.of(resource).resolve(resource.logicalId),
-        resource: { Type: resource.cfnResourceType },
+        logicalId: stack.resolve(resource.logicalId),
+        resource: {
+          Type: resource.cfnResourceType,
+          ...(condition === undefined ? {} : { Condition: condition }),
+        },
         path: resource.node.path,
         id: resource.node.id,
       });
@@ -365,14 +383,15 @@ export class Batch {
    * @param stack the stack
    * @param owners per resource to add, the construct it hangs from
    * @param planJson a JSON object: `mappings` (name to CloudFormation mapping, created once per
-   *   stack); `resources`, per resource to add: `id` (construct id), `logicalId`, `l1` (the
-   *   class as `aws_logs.CfnLogGroup`), `props` (as the class takes them; intrinsic functions
-   *   as plain objects), and optionally `retain`, `dependsOn` (logical ids of resources added
+   *   stack); `conditions` (name to condition expression, likewise); `resources`, per resource
+   *   to add: `id` (construct id), `logicalId`, `l1` (the class as `aws_logs.CfnLogGroup`),
+   *   `props` (as the class takes them; intrinsic functions as plain objects), and optionally
+   *   `condition` (the name of the stack condition it is created under), `retain`, `dependsOn` (logical ids of resources added
    *   before it), `metadata` (key to value) and `acknowledge` (validation findings, `id` and
    *   `reason`); `functions`, per function: `environment` (variables to add, written as
    *   overrides that a later `addEnvironment` of the same variable overrides in turn), `layers`
-   *   (layer ARNs to add) with `layersOverride` (the whole list, for a function without an L2),
-   *   `overrides` (property path to value) and `tags`; `others`, per other resource: `props`
+   *   (layer ARNs to add through the L2), else `layersOverride` (the whole list, written as an
+   *   override), `overrides` (property path to value) and `tags`; `others`, per other resource: `props`
    *   (L1 property to value), `tags` and `dependsOn`
    * @param functions the functions' L1 resources, in the order of `functions`
    * @param others the other L1 resources, in the order of `others`
@@ -403,6 +422,14 @@ export class Batch {
         new lib.CfnMapping(stack, name, { mapping });
       }
     }
+    for (const [name, expression] of Object.entries(plan.conditions ?? {})) {
+      if (!stack.node.tryFindChild(name)) {
+        const condition = new lib.CfnCondition(stack, name, {
+          expression: lib.Token.asAny(expression),
+        });
+        condition.overrideLogicalId(name);
+      }
+    }
     const created = new Map<string, any>();
     const dependencyOf = (logicalId: string): any => {
       const found = created.get(logicalId);
@@ -416,6 +443,9 @@ export class Batch {
         ? new (awsCdkLibClass(lib, spec.l1))(owners[position], spec.id, asTokens(lib, spec.props))
         : new lib.CfnResource(owners[position], spec.id, { type: spec.type, properties: spec.props });
       resource.overrideLogicalId(spec.logicalId);
+      if (spec.condition) {
+        resource.addOverride('Condition', spec.condition);
+      }
       if (spec.retain) {
         resource.applyRemovalPolicy(lib.RemovalPolicy.RETAIN);
       }
@@ -449,7 +479,7 @@ export class Batch {
         // through the L2: layers a user aspect adds later are kept, and a layer of another
         // stack stays a cross-stack reference
         l2.addLayers(...layers.map((arn: any) => importedLayer(lib, stack, arn)));
-      } else if (layers.length > 0) {
+      } else if (change.layersOverride !== undefined) {
         resource.addPropertyOverride('Layers', change.layersOverride);
       }
       for (const [path, value] of Object.entries(change.overrides ?? {})) {
