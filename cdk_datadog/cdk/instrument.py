@@ -24,11 +24,11 @@ from cdk_datadog.cdk.tree import L2_RESOURCE_ID, PARAMETER, Tree, display_path
 from cdk_datadog.engine import cfn
 from cdk_datadog.engine.api_gateway import STAGE_TYPES
 from cdk_datadog.engine.config import DatadogConfig
+from cdk_datadog.engine.function_writes import LAYERS, TAGS, VARIABLES
 from cdk_datadog.engine.grants import SecretFacts
+from cdk_datadog.engine.patches import dotted
 from cdk_datadog.engine.plan import Plan, Skip
 from cdk_datadog.engine.resources import NewResource, nag_metadata
-from cdk_datadog.engine.function_writes import LAYERS, TAGS, VARIABLES
-from cdk_datadog.engine.patches import dotted
 from cdk_datadog.engine.stack import (
     STACK,
     Control,

@@ -33,9 +33,9 @@ def conditions_of(resources: Mapping[str, Any]) -> dict[str, str]:
         if not isinstance(condition, str):
             continue
         found[logical_id] = condition
-        if cfn.type_of(resource) == cfn.SERVERLESS_FUNCTION:
-            if "Role" not in cfn.properties_of(resource):
-                found.setdefault(f"{logical_id}Role", condition)
+        sam_role = "Role" not in cfn.properties_of(resource)
+        if cfn.type_of(resource) == cfn.SERVERLESS_FUNCTION and sam_role:
+            found.setdefault(f"{logical_id}Role", condition)
     return found
 
 

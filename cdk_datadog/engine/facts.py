@@ -122,9 +122,7 @@ def function_facts(
     environment = (properties.get("Environment") or {}).get("Variables") or {}
     layers = list_items(properties.get("Layers"))
     if is_list_expression(properties.get("Layers")):
-        notes.append(
-            note(nk.LAYERS_FROM_LIST_EXPRESSION, value=describe(properties.get("Layers")))
-        )
+        notes.append(note(nk.LAYERS_FROM_LIST_EXPRESSION, value=describe(properties.get("Layers"))))
     function_name = properties.get("FunctionName")
     recorded_path = cfn.cdk_path(resource)
     facts = FunctionFacts(

@@ -110,7 +110,7 @@ def function_writes(
 
 def blocked_note(writes: Writes) -> Note:
     """Why a function whose required patches cannot be applied is left alone."""
-    patch, error = writes.blocking[0]
+    _, error = writes.blocking[0]
     return note(
         nk.PROPERTY_UNWRITABLE,
         property=dotted(error.path),

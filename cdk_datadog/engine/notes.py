@@ -318,8 +318,7 @@ PROPERTY_NOT_WRITTEN = _kind(
 LAYERS_FROM_LIST_EXPRESSION = _kind(
     "Function.layersFromExpression",
     INFO,
-    "its Layers come from {value}; Datadog's layers are added to that list with "
-    "Fn::Split/Fn::Join",
+    "its Layers come from {value}; Datadog's layers are added to that list with Fn::Split/Fn::Join",
     "The list the expression gives must not be empty at deploy (an empty list parameter gives "
     "an empty layer ARN, which Lambda refuses with or without cdk-datadog).",
 )

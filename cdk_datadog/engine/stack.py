@@ -19,9 +19,9 @@ from cdk_datadog.engine import cfn
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.api_gateway import STAGE_TYPES, plan_api_stages
 from cdk_datadog.engine.catalog import load_catalog
+from cdk_datadog.engine.conditions import conditions_of, guarded, with_conditions
 from cdk_datadog.engine.config import DatadogConfig, OptionError, function_settings
 from cdk_datadog.engine.facts import FunctionFacts, ReadContext, function_facts
-from cdk_datadog.engine.conditions import conditions_of, guarded, with_conditions
 from cdk_datadog.engine.function_writes import blocked_note, function_writes
 from cdk_datadog.engine.grants import (
     XRAY_WILDCARD_REASON,
