@@ -49,11 +49,14 @@ def redirect(
     add_layers: bool,
     uses_extension: bool,
     catalog: Catalog,
+    custom_handler: str | None = None,
 ) -> HandlerChange:
-    """The handler and variables that make the Datadog wrapper run first.
+    """The handler and variables that make the Datadog wrapper (or the user's
+    `custom_handler`, which calls it) run first.
 
-    Never wraps twice: a handler that already is a Datadog wrapper is left alone, and so is a
-    function whose DD_LAMBDA_HANDLER disagrees with its handler (reported as a conflict).
+    Never wraps twice: a handler that already is a Datadog wrapper or the custom handler is
+    left alone, and so is a function whose DD_LAMBDA_HANDLER disagrees with its handler
+    (reported as a conflict).
     """
     if family in EXEC_WRAPPER_FAMILIES:
         if uses_extension:
@@ -62,8 +65,9 @@ def redirect(
             )
         return HandlerChange()
     wrapper = wrapper_handler(family, add_layers, catalog)
-    if wrapper is None or handler in datadog_handlers(catalog):
+    if wrapper is None or handler in datadog_handlers(catalog) or handler == custom_handler:
         return HandlerChange()
+    wrapper = custom_handler or wrapper
     existing = environment.get(ev.DD_LAMBDA_HANDLER)
     if existing is not None and existing != handler:
         return HandlerChange(conflict=existing)

@@ -271,6 +271,14 @@ class DatadogConfig:
     python_layer_arn: str | None = option(STR, None, "Python library layer ARN")
     python_layer_version: int | None = option(INT, None, "Python library layer version")
     redirect_handler: bool = option(BOOL, True, "point the handler at the Datadog wrapper")
+    custom_handler: str | None = option(
+        STR,
+        None,
+        "the handler redirected functions get instead of Datadog's wrapper (one that calls it "
+        "in code); DD_LAMBDA_HANDLER keeps the original (serverless-plugin-datadog's "
+        "`customHandler`)",
+        ours=True,
+    )
     ruby_layer_arn: str | None = option(STR, None, "Ruby library layer ARN")
     ruby_layer_version: int | None = option(INT, None, "Ruby library layer version")
     service: str | None = option(

@@ -209,6 +209,7 @@ def _plan_zip(facts: FunctionFacts, config: DatadogConfig) -> Plan | Skip:
             config.add_layers,
             config.uses_extension,
             catalog,
+            config.custom_handler,
         )
         if change.conflict is not None:
             notes.append(note(nk.HANDLER_CONFLICT, value=change.conflict, handler=facts.handler))

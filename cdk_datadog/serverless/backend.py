@@ -35,16 +35,13 @@ from typing import Any, TextIO
 
 from cdk_datadog import __version__
 from cdk_datadog.engine import notes as nk
-from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.config import (
     DatadogConfig,
     OptionError,
     function_settings,
     with_function_settings,
 )
-from cdk_datadog.engine.handler import datadog_handlers
 from cdk_datadog.engine.plan import Note
-from cdk_datadog.engine.variable_names import DD_LAMBDA_HANDLER
 from cdk_datadog.errors import DatadogError
 from cdk_datadog.serverless.functions import plan_service_functions
 from cdk_datadog.serverless.translate import (
@@ -83,32 +80,6 @@ def validated_config(translation: Translation, cwd: Path | None = None) -> Datad
     return config
 
 
-def with_custom_handler(result: Result, custom_handler: str | None) -> Result:
-    """serverless-plugin-datadog's `customHandler`: the handler of every redirected function
-    (DD_LAMBDA_HANDLER keeps the original). A function already pointed at it is not a
-    conflict, so its note goes."""
-    if custom_handler is None:
-        return result
-    wrappers = datadog_handlers(load_catalog())
-    resources = result.template.get("Resources", {})
-    ours = set()
-    for logical_id, resource in resources.items():
-        properties = resource.get("Properties") if isinstance(resource, dict) else None
-        if not isinstance(properties, dict) or logical_id not in result.decisions:
-            continue
-        variables = (properties.get("Environment") or {}).get("Variables") or {}
-        if DD_LAMBDA_HANDLER in variables and properties.get("Handler") in wrappers:
-            properties["Handler"] = custom_handler
-        if properties.get("Handler") == custom_handler:
-            ours.add(logical_id)
-    result.notes[:] = [
-        (where, note)
-        for where, note in result.notes
-        if not (where in ours and note.kind is nk.HANDLER_CONFLICT)
-    ]
-    return result
-
-
 def instrument_packaged(
     template: Any,
     translation: Translation,
@@ -126,7 +97,7 @@ def instrument_packaged(
         )
     except OptionError as error:
         raise translation.renamed(error) from None
-    return with_custom_handler(result, translation.custom_handler)
+    return result
 
 
 def _note_json(where: str, note: Note, translation: Translation) -> dict[str, str]:
@@ -216,20 +187,12 @@ def _function_changes(
     region: str | None,
     cwd: Path | None,
 ) -> tuple[dict[str, dict[str, Any]], Result]:
-    """Per function key, the changes for `service.functions` (customHandler applied)."""
+    """Per function key, the changes for `service.functions`."""
     config = validated_config(translation, cwd)
     changes, result = plan_service_functions(
         functions, provider, keys, config, translation.function_options, region
     )
-    result = with_custom_handler(result, translation.custom_handler)
-    wrappers = datadog_handlers(load_catalog())
-    answers = {}
-    for key, change in changes.items():
-        data = change.as_json()
-        if translation.custom_handler is not None and data.get("handler") in wrappers:
-            data["handler"] = translation.custom_handler
-        answers[key] = data
-    return answers, result
+    return {key: change.as_json() for key, change in changes.items()}, result
 
 
 def run(stdin: TextIO, stdout: TextIO, stderr: TextIO, cwd: Path | None = None) -> int:

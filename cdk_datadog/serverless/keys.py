@@ -112,7 +112,9 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("exclude", SPECIAL, "[]", "same: function keys (also logical-id or name globs)"),
     Key("enabled", SPECIAL, "true", "same: `false` leaves everything as it is"),
-    Key("customHandler", SPECIAL, "-", "same: the handler of every redirected function"),
+    Key(
+        "customHandler", ("custom_handler",), "-", "same: the handler of every redirected function"
+    ),
     Key("failOnError", (), "false", "accepted, not used", _MONITORS),
     Key("logLevel", ("log_level",), "-", "same (DD_LOG_LEVEL)"),
     Key(

@@ -59,7 +59,6 @@ class Translation:
     written: dict[str, str] = field(default_factory=dict)
     #: logical id -> {engine option -> key as written}
     function_written: dict[str, dict[str, str]] = field(default_factory=dict)
-    custom_handler: str | None = None
 
     def renamed(self, error: OptionError, logical_id: str | None = None) -> OptionError:
         """`error` with the option and every option it mentions named as the user wrote them."""
@@ -189,7 +188,6 @@ def translate(section: Any, service: ServiceContext, functions: Mapping[str, Any
         notes=tuple(notes),
         written=collected.written,
         function_written=function_written,
-        custom_handler=special.get("customHandler"),
     )
 
 
@@ -300,16 +298,6 @@ def _defaults(special: dict[str, Any], collected: _Options, service: ServiceCont
     if not any(source in values for source in _KEY_SOURCES) and service.environment_api_key:
         values["api_key"] = service.environment_api_key
         collected.written["api_key"] = API_KEY_ENVIRONMENT
-    extension = any(option in values for option in _EXTENSION_OPTIONS)
-    if extension and not any(source in values for source in _KEY_SOURCES):
-        default = "" if "addExtension" in special else " by default"
-        raise OptionError(
-            collected.written.get("extension_layer_version")
-            or collected.written.get("extension_layer_arn", f"{CUSTOM}.addExtension"),
-            f"the Datadog Lambda Extension is on{default} and needs an API key: set "
-            "apiKeySecretArn, apiKeySsmArn, apiKMSKey or apiKey (or DATADOG_API_KEY in the "
-            "environment of `sls`), or set addExtension: false and forwarderArn",
-        )
     if isinstance(service.name, str) and service.name:
         values.setdefault("service", service.name)
     if isinstance(service.stage, str) and service.stage:

@@ -226,8 +226,12 @@ def test_the_extension_is_on_by_default():
 
 def test_a_block_with_only_a_site_fails_naming_add_extension_and_what_to_do():
     message = error_of({"site": "datadoghq.eu"})
-    assert message.startswith("custom.datadog.addExtension: the Datadog Lambda Extension is on ")
-    assert "by default" in message and "apiKeySecretArn" in message
+    # the engine's rule, in serverless.yml's words: the key that turned the extension on (by
+    # default) and the keys that give it an API key
+    assert message.startswith(
+        "custom.datadog.addExtension: the Datadog Lambda Extension needs an API key"
+    )
+    assert "`apiKeySecretArn`" in message and "`apiKMSKey`" in message
 
 
 def test_service_and_env_default_to_the_service_name_and_the_stage():
