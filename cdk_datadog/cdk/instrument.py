@@ -358,6 +358,7 @@ class Instrumenter:
                 state_machines=state_machines,
                 monitors=monitors,
                 known_ids=known_ids,
+                cdk_nag=True,
             ),
             self.config,
         )

@@ -316,31 +316,6 @@ def log_group_arn(group: LogGroup) -> Any:
     }
 
 
-# --- Serverless Framework ------------------------------------------------------------------
-
-SERVERLESS_DEPLOYMENT_BUCKET = "ServerlessDeploymentBucket"
-
-
-def is_serverless_template(resources: Mapping[str, Any]) -> bool:
-    """Whether the Serverless Framework packaged these resources.
-
-    Its deployment bucket is the usual sign; with `provider.deploymentBucket` there is none,
-    and then its per-function log groups are: `<Name>LogGroup` next to `<Name>LambdaFunction`,
-    which depends on it.
-    """
-    if SERVERLESS_DEPLOYMENT_BUCKET in resources:
-        return True
-    for logical_id, resource in resources.items():
-        if not (logical_id.endswith("LambdaFunction") and isinstance(resource, Mapping)):
-            continue
-        group = logical_id.removesuffix("LambdaFunction") + "LogGroup"
-        depends = resource.get("DependsOn")
-        depends = depends if isinstance(depends, list) else [depends]
-        if group in depends and type_of(resources.get(group)) == LOG_GROUP:
-            return True
-    return False
-
-
 # --- Lambda@Edge ------------------------------------------------------------------------------
 
 

@@ -50,6 +50,10 @@ from cdk_datadog.engine.vpc import egress_note, index_network, uses_vpc
 Decision = Plan | Skip
 #: where notes about the stack as a whole go
 STACK = ""
+#: `StackInput.naming`: how added resources are named
+DEFAULT_NAMING = "default"
+#: as serverless-plugin-datadog names them (`<log group>Subscription`, no FilterName)
+SERVERLESS_NAMING = "serverless"
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,14 @@ class StackInput:
     #: every logical id the stack defines (resources, parameters), when `resources` does not
     #: hold them all; None: `resources` is the whole stack
     known_ids: frozenset[str] | None = None
+    #: the front end's naming convention for added resources
+    naming: str = DEFAULT_NAMING
+    #: whether added resources carry cdk-nag acknowledgments (`Metadata.cdk_nag`, and
+    #: aws-cdk-lib validation acknowledgments): only where cdk-nag can run, a CDK app
+    cdk_nag: bool = False
+    #: whether to plan the API key policy (and its notes) here: the Serverless plugin's
+    #: functions hook reads functions without their roles, its template hook grants
+    grants: bool = True
 
 
 @dataclass(frozen=True)
@@ -212,7 +224,7 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
             config.forwarder_arn,
             config.create_forwarder_permissions,
             cfn.index_log_groups(resources),
-            serverless=cfn.is_serverless_template(resources),
+            serverless=stack.naming == SERVERLESS_NAMING,
         )
         for logical_id, resource, plan in planned:
             if plan.subscribe_logs:
@@ -243,10 +255,11 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
         added.extend(machines_plan.resources)
         changes.extend(machines_plan.changes)
         notes.extend(machines_plan.notes)
-    policy, policy_notes = _api_key_policy(stack, config, planned)
-    notes.extend(policy_notes)
-    if policy is not None:
-        added.append(policy)
+    if stack.grants:
+        policy, policy_notes = _api_key_policy(stack, config, planned)
+        notes.extend(policy_notes)
+        if policy is not None:
+            added.append(policy)
     if stack.others if stack.monitors is None else stack.monitors:
         monitors, monitor_notes = plan_monitors(config, stack.prefix)
         added.extend(monitors)
@@ -268,6 +281,8 @@ def plan_stack(stack: StackInput, config: DatadogConfig) -> StackPlan:
     functions, mappings, write_notes = _function_changes(planned, log_groups)
     notes.extend(write_notes)
     added, conditions = with_conditions(added, resources)
+    if not stack.cdk_nag:
+        added = [dataclasses.replace(r, acknowledgments=()) for r in added]
     return StackPlan(
         decisions=decisions,
         functions=functions,

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cdk_datadog import __version__
-from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.config import (
     DatadogConfig,
     OptionError,
@@ -42,6 +41,7 @@ from cdk_datadog.engine.config import (
     with_function_settings,
 )
 from cdk_datadog.engine.plan import Note
+from cdk_datadog.engine.stack import SERVERLESS_NAMING
 from cdk_datadog.errors import DatadogError
 from cdk_datadog.serverless.functions import plan_service_functions
 from cdk_datadog.serverless.translate import (
@@ -94,6 +94,7 @@ def instrument_packaged(
             function_options=dict(translation.function_options),
             region=region,
             config=config,
+            naming=SERVERLESS_NAMING,
         )
     except OptionError as error:
         raise translation.renamed(error) from None
@@ -170,12 +171,7 @@ def answer(request: Any, cwd: Path | None = None) -> dict[str, Any]:
     else:
         result = instrument_packaged(request.get("template"), translation, region, cwd)
         reply = {"template": result.template}
-    notes += [
-        _note_json(key_of.get(where, where), n, translation)
-        for where, n in result.notes
-        # the service's functions are read without their role, which the template step sees
-        if hook == "template" or n.kind is not nk.GRANT_ROLE_ELSEWHERE
-    ]
+    notes += [_note_json(key_of.get(where, where), n, translation) for where, n in result.notes]
     return {**base, "enabled": True, **reply, "notes": notes}
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cdk_datadog.engine.config import DatadogConfig
+from cdk_datadog.engine.stack import SERVERLESS_NAMING
 from cdk_datadog.serverless.translate import lambda_logical_id
 from cdk_datadog.templates.transform import Result, instrument
 
@@ -128,8 +129,14 @@ def plan_service_functions(
     """Per function key, what to change in `service.functions`; and the engine's result
     (decisions and notes, by logical id)."""
     template = service_template(functions, provider, logical_ids)
+    # functions are read without their roles, which the template hook grants
     result = instrument(
-        template, function_options=dict(function_options), region=region, config=config
+        template,
+        function_options=dict(function_options),
+        region=region,
+        config=config,
+        naming=SERVERLESS_NAMING,
+        grants=False,
     )
     changes = {}
     for key in functions:

@@ -26,6 +26,7 @@ from cdk_datadog.engine.stack import STACK, Control, StackInput, plan_stack
 from cdk_datadog.git_metadata import read_git_metadata
 from cdk_datadog.templates.apply import apply_stack_plan
 from cdk_datadog.templates.io import TemplateError, copy_template
+from cdk_datadog.templates.naming import template_naming
 from cdk_datadog.templates.sam import function_globals, merge_globals
 from cdk_datadog.templates.versions import renew_versions
 
@@ -73,6 +74,8 @@ def stack_input(
     template: dict[str, Any],
     region: str | None = None,
     function_options: dict[str, dict[str, Any]] | None = None,
+    naming: str | None = None,
+    grants: bool = True,
 ) -> StackInput:
     """The template as the engine reads a stack: SAM functions with `Globals.Function`
     merged (a read view; writes go to the function itself), parameter defaults, the region.
@@ -109,6 +112,8 @@ def stack_input(
             if isinstance(spec, dict) and "Default" in spec
         },
         controls=controls,
+        naming=naming or template_naming(resources),
+        grants=grants,
     )
 
 
@@ -152,8 +157,12 @@ def instrument(template: Any, **options: Any) -> Result:
 
     `function_options` maps logical ids to per-function options (serverless.yml's
     `functions.<name>.datadog`); a function's `Metadata: {Datadog: ...}` wins over them.
+    What only the calling front end knows: `naming` (`SERVERLESS_NAMING` for the Serverless
+    plugin; by default, told from the template) and `grants` (False where roles are not read).
     """
     function_options = options.pop("function_options", None) or {}
+    naming = options.pop("naming", None)
+    grants = options.pop("grants", True)
     region = options.pop("region", None)
     if region is not None and not isinstance(region, str):
         raise OptionError("region", f"expected a region name such as 'us-east-1', got {region!r}")
@@ -164,7 +173,7 @@ def instrument(template: Any, **options: Any) -> Result:
         raise TemplateError("the template has no Resources mapping")
     output = copy_template(template)
     size_before = len(output["Resources"])
-    plan = plan_stack(stack_input(output, region, function_options), config)
+    plan = plan_stack(stack_input(output, region, function_options, naming, grants), config)
     apply_stack_plan(output, plan)
     renew_versions(template, output)
     return Result(

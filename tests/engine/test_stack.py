@@ -198,6 +198,21 @@ def test_a_sam_state_machine_gets_logging_and_its_generated_role_the_permissions
     assert change.properties["Logging"]["Level"] == "ALL"
     (policy,) = [r for r in plan.resources if r.type == "AWS::IAM::Policy"]
     assert policy.properties["Roles"] == [{"Ref": "MachineRole"}]
+    assert policy.acknowledgments == ()  # no cdk-nag where the front end says none runs
+
+
+def test_added_resources_carry_cdk_nag_acknowledgments_only_when_the_front_end_asks():
+    resources = {
+        "Machine": {
+            "Type": cfn.SERVERLESS_STATE_MACHINE,
+            "Properties": {"Definition": {"StartAt": "A", "States": {}}},
+        }
+    }
+    config = config_from_options({"source_code_integration": False, "forwarder_arn": FORWARDER})
+
+    plan = plan_stack(StackInput(resources, region="us-east-1", cdk_nag=True), config)
+
+    (policy,) = [r for r in plan.resources if r.type == "AWS::IAM::Policy"]
     (acknowledgment,) = policy.acknowledgments
     assert acknowledgment.rule == "AwsSolutions-IAM5"
 

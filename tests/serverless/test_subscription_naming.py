@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from cdk_datadog.engine import cfn
 from cdk_datadog.engine.config import config_from_options
-from cdk_datadog.engine.stack import StackInput, plan_stack
+from cdk_datadog.engine.stack import DEFAULT_NAMING, SERVERLESS_NAMING, StackInput, plan_stack
+from cdk_datadog.templates.naming import template_naming
 
 FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder"
 LOG_GROUP = {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/aws/lambda/x"}}
@@ -17,22 +18,26 @@ FUNCTION = {
 
 
 def test_a_template_with_the_deployment_bucket_is_a_serverless_template():
-    assert cfn.is_serverless_template({"ServerlessDeploymentBucket": {"Type": "AWS::S3::Bucket"}})
+    bucket = {"ServerlessDeploymentBucket": {"Type": "AWS::S3::Bucket"}}
+    assert template_naming(bucket) == SERVERLESS_NAMING
 
 
 def test_a_template_with_a_custom_deployment_bucket_is_recognised_by_its_log_groups():
     resources = {"HelloLogGroup": LOG_GROUP, "HelloLambdaFunction": FUNCTION}
-    assert cfn.is_serverless_template(resources)
+    assert template_naming(resources) == SERVERLESS_NAMING
 
 
 def test_a_plain_template_is_not_a_serverless_template():
     resources = {"HelloLogGroup": LOG_GROUP, "Hello": {"Type": "AWS::Lambda::Function"}}
-    assert not cfn.is_serverless_template(resources)
+    assert template_naming(resources) == DEFAULT_NAMING
 
 
 def _filters(resources: dict) -> dict:
+    """The filters planned as `cdk-datadog instrument` plans them: the naming told from the
+    template."""
     config = config_from_options({"forwarder_arn": FORWARDER, "source_code_integration": False})
-    plan = plan_stack(StackInput(resources, region="us-east-1"), config)
+    stack = StackInput(resources, region="us-east-1", naming=template_naming(resources))
+    plan = plan_stack(stack, config)
     return {r.logical_id: r.properties for r in plan.resources if r.type == cfn.SUBSCRIPTION_FILTER}
 
 
