@@ -24,6 +24,7 @@ from cdk_datadog.cdk.hooks import (
 )
 from cdk_datadog.cdk.instrument import Instrumenter, jsii_ref, registry_of
 from cdk_datadog.cdk.options import build_config
+from cdk_datadog.engine import dd_tags
 from cdk_datadog.engine import variable_names as ev
 from cdk_datadog.engine.config import OptionError, function_settings
 from cdk_datadog.engine.plan import Plan, Skip
@@ -180,13 +181,13 @@ class DatadogLambda(Construct):
         if key != ev.DD_TAGS:
             lambda_function.add_environment(key, value)
             return
-        if not is_token(value) and any(":" not in tag for tag in value.split(",")):
+        if not dd_tags.is_well_formed(value):
             raise OptionError(
                 "value",
                 f"set_environment('DD_TAGS'): {value!r} must be `key:value` pairs separated "
                 "by commas",
             )
-        tags = value if is_token(value) else _merged_tags(self.config.tags, value)
+        tags = value if is_token(value) else dd_tags.merged(self.config.tags, value)
         settings = function_settings({"tags": tags}, "DatadogLambda.set_environment()")
         _add_settings(lambda_function, settings, "DatadogLambda.set_environment()")
 
@@ -239,20 +240,6 @@ class DatadogLambda(Construct):
 
 
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-def _merged_tags(option_tags: str | None, function_tags: str) -> str:
-    """`tags` option then the function's tags, one per key, a later key winning (and moving
-    to the later position), as datadog-cdk-constructs-v2 merges DD_TAGS."""
-    merged: dict[str, str] = {}
-    for source in (option_tags, function_tags):
-        if not source or is_token(source):
-            continue
-        for tag in source.split(","):
-            key = tag.split(":", 1)[0]
-            merged.pop(key, None)
-            merged[key] = tag
-    return ",".join(merged.values())
 
 
 def _check_git_arguments(sha: Any, url: Any, *, required: bool) -> None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from cdk_datadog.engine import dd_tags
 from cdk_datadog.engine import options as opt
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.options import STACK_WIDE_OPTIONS, DatadogConfig, GitMetadata
@@ -197,13 +198,8 @@ def _check_values(config: DatadogConfig) -> None:
             "log_level",
             f"{config.log_level!r} is not a log level; use one of: " + ", ".join(LOG_LEVELS),
         )
-    if config.tags is not None and not is_token(config.tags):
-        for tag in config.tags.split(","):
-            if not tag.strip() or ":" not in tag:
-                raise OptionError(
-                    "tags",
-                    f"{config.tags!r} must be `key:value` pairs separated by commas",
-                )
+    if config.tags is not None and not dd_tags.is_well_formed(config.tags):
+        raise OptionError("tags", f"{config.tags!r} must be `key:value` pairs separated by commas")
     if config.llm_obs_ml_app and not _ML_APP.match(config.llm_obs_ml_app):
         raise OptionError(
             "llm_obs_ml_app",

@@ -7,6 +7,7 @@ import fnmatch
 import functools
 
 from cdk_datadog import __version__
+from cdk_datadog.engine import dd_tags
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine import variable_names as ev
 from cdk_datadog.engine.catalog import load_catalog
@@ -51,12 +52,7 @@ def function_tags(config: DatadogConfig) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=64)
 def _function_tags(config: DatadogConfig) -> dict[str, str]:
-    tags = {CONSTRUCT_TAG: CONSTRUCT_TAG_VALUE}
-    if config.tags and not is_token(config.tags):
-        for pair in config.tags.split(","):
-            key, _, value = pair.partition(":")
-            if key.strip() and value.strip():
-                tags[key.strip()] = value.strip()
+    tags = {CONSTRUCT_TAG: CONSTRUCT_TAG_VALUE, **dict(dd_tags.pairs(config.tags))}
     for key in ("service", "env", "version"):
         value = getattr(config, key)
         if value is not None:

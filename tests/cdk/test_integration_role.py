@@ -13,7 +13,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from cdk_datadog import DatadogIntegrationRole
-from cdk_datadog.cdk.integration_role import INTEGRATION_ACTIONS, trusted_accounts
+from cdk_datadog.cdk.integration_role import INTEGRATION_ACTIONS
 from cdk_datadog.engine.config import OptionError
 from tests.support.cfn_lint import lint_errors
 
@@ -174,11 +174,6 @@ def test_a_commercial_site_in_a_govcloud_stack_is_refused_by_name(site):
         DatadogIntegrationRole(stack, "Datadog", external_id="abc123-external", site=site)
 
 
-def test_no_site_can_assume_a_role_in_china():
-    with pytest.raises(OptionError, match=r"`site`.*aws-cn"):
-        trusted_accounts("ddog-gov.com", "cn-north-1")
-
-
 @pytest.mark.parametrize(
     ("site", "message"),
     [
@@ -192,10 +187,6 @@ def test_an_unknown_site_is_refused_by_name(site, message):
     with pytest.raises(OptionError, match=f"`site`.*{message}"):
         DatadogIntegrationRole(stack, "Datadog", external_id="abc123-external", site=site)
     assert stack.node.try_find_child("Datadog") is None  # refused before anything was added
-
-
-def test_the_site_is_read_without_regard_to_case():
-    assert trusted_accounts("AP1.DatadogHQ.com", "ap-northeast-1") == "417141415827"
 
 
 @pytest.mark.parametrize("external_id", ["", "has space", 42])
