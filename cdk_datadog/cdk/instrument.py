@@ -27,7 +27,7 @@ from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.function_writes import LAYERS, TAGS, VARIABLES
 from cdk_datadog.engine.grants import SecretFacts
 from cdk_datadog.engine.patches import dotted
-from cdk_datadog.engine.plan import Plan, Skip
+from cdk_datadog.engine.plan import RECORD_KEY, Plan, Skip
 from cdk_datadog.engine.resources import NewResource, nag_metadata
 from cdk_datadog.engine.stack import (
     STACK,
@@ -465,5 +465,6 @@ def _function_change(read: _Stack, change: FunctionChange) -> dict[str, Any]:
         **spec,
         "environment": environment,
         "overrides": overrides,
+        "metadata": {RECORD_KEY: dict(change.record)} if change.record else {},
         "tags": dict(change.plan.tags) if tagged else {},
     }

@@ -11,7 +11,7 @@ from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.deploy_time import deploy_time_function
 from cdk_datadog.engine.notes import note
 from cdk_datadog.engine.patches import is_list_expression, list_items
-from cdk_datadog.engine.plan import Note
+from cdk_datadog.engine.plan import RECORD_KEY, Note, Written
 from cdk_datadog.engine.tokens import describe
 
 
@@ -49,6 +49,8 @@ class FunctionFacts:
     cdk_path: str | None = None
     #: what kind of CDK deploy-time function this is, or None
     deploy_time: str | None = None
+    #: what an earlier run of cdk-datadog recorded it wrote on the function
+    written_before: Written = field(default_factory=Written)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -87,6 +89,23 @@ def literal(value: Any, prop: str, context: ReadContext, notes: list[Note]) -> A
             )
             return default
     return None
+
+
+def written_record(resource: Mapping[str, Any]) -> Written:
+    """What an earlier run recorded in the function's `Metadata` (nothing when absent or not
+    of the shape cdk-datadog writes)."""
+    metadata = resource.get("Metadata")
+    record = metadata.get(RECORD_KEY) if isinstance(metadata, Mapping) else None
+    if not isinstance(record, Mapping):
+        return Written()
+
+    def names(key: str) -> frozenset[str]:
+        value = record.get(key)
+        if not isinstance(value, list):
+            return frozenset()
+        return frozenset(item for item in value if isinstance(item, str))
+
+    return Written(names("layers"), names("variables"), names("tags"))
 
 
 def function_facts(
@@ -141,5 +160,6 @@ def function_facts(
         logical_id=logical_id,
         cdk_path=recorded_path,
         deploy_time=deploy_time_function(path, recorded_path, logical_id),
+        written_before=written_record(resource),
     )
     return facts, notes

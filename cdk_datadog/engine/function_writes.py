@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cdk_datadog.engine import notes as nk
+from cdk_datadog.engine.cfn import tags_of
 from cdk_datadog.engine.layers import layer_name_of
 from cdk_datadog.engine.notes import Note, note
 from cdk_datadog.engine.patches import (
@@ -38,7 +39,7 @@ from cdk_datadog.engine.patches import (
     dotted,
     plan_writes,
 )
-from cdk_datadog.engine.plan import Plan
+from cdk_datadog.engine.plan import Plan, Written
 from cdk_datadog.engine.tokens import describe
 from cdk_datadog.engine.variable_names import DD_LAMBDA_HANDLER
 
@@ -60,9 +61,10 @@ def function_patches(
 ) -> list[Patch]:
     """The patches that write `plan` (with its layers rendered) on a function whose properties
     read as `properties`."""
+    before = plan.written_before
     patches = []
-    if layers:
-        patches.append(Patch(LAYERS, ExtendList(layers, key=layer_name_of)))
+    if layers or before.layers:
+        patches.append(Patch(LAYERS, ExtendList(layers, key=layer_name_of, replace=before.layers)))
     if plan.handler is not None:
         patches.append(Patch(HANDLER, Put(plan.handler)))
     variables = dict(plan.environment)
@@ -70,9 +72,10 @@ def function_patches(
         # the handler as written: a parameter's default was read, the `Ref` is what deploys
         variables[DD_LAMBDA_HANDLER] = properties.get("Handler", variables[DD_LAMBDA_HANDLER])
     if variables:
-        patches.append(Patch(VARIABLES, MergeMap(variables)))
+        patches.append(Patch(VARIABLES, MergeMap(variables, replace=before.variables)))
     if plan.tags:
-        patches.append(Patch(TAGS, AddTags(plan.tags, as_map=is_sam), required=False))
+        tags = AddTags(plan.tags, as_map=is_sam, replace=before.tags)
+        patches.append(Patch(TAGS, tags, required=False))
     if plan.xray_tracing:
         if is_sam:
             patches.append(Patch(SAM_TRACING, Put("Active", only_if_absent=True), required=False))
@@ -106,6 +109,20 @@ def function_writes(
         if not patch.required
     ]
     return writes, notes
+
+
+def written(plan: Plan, properties: Mapping[str, Any], writes: Writes) -> Written:
+    """What this run writes on the function, for its `Metadata` record: Datadog's layers, the
+    variables it sets (the user's own stay the user's) and the tags it adds."""
+    before = plan.written_before
+    failed = {patch.path for patch, _ in writes.unwritable}
+    user_tags = {key for key in tags_of(properties) if isinstance(key, str)} - before.tags
+    return Written(
+        layers=frozenset(layer.name for layer in plan.layers),
+        # those written before and no longer asked for stay recorded: still ours to update
+        variables=frozenset(plan.environment) | before.variables,
+        tags=frozenset() if TAGS in failed else frozenset(plan.tags) - user_tags,
+    )
 
 
 def blocked_note(writes: Writes) -> Note:

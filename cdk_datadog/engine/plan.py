@@ -54,6 +54,31 @@ class Grant:
 
 
 @dataclass(frozen=True)
+class Written:
+    """What cdk-datadog wrote on a function (recorded in its `Metadata`, `RECORD_KEY`): on a
+    later run, these layers, variables and tags are its own to update, not the user's to
+    keep."""
+
+    layers: frozenset[str] = frozenset()
+    variables: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+
+    def as_metadata(self) -> dict[str, list[str]]:
+        return {
+            "layers": sorted(self.layers),
+            "variables": sorted(self.variables),
+            "tags": sorted(self.tags),
+        }
+
+    def __bool__(self) -> bool:
+        return bool(self.layers or self.variables or self.tags)
+
+
+#: the key of a function's `Metadata` that records what cdk-datadog wrote on it
+RECORD_KEY = "cdk_datadog"
+
+
+@dataclass(frozen=True)
 class Plan:
     path: str
     family: str
@@ -67,6 +92,8 @@ class Plan:
     subscribe_logs: bool = False
     xray_tracing: bool = False
     notes: tuple[Note, ...] = ()
+    #: what an earlier run wrote on the function, which this plan may replace
+    written_before: Written = field(default_factory=Written)
 
     @property
     def changes_anything(self) -> bool:

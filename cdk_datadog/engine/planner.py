@@ -62,7 +62,12 @@ def _function_tags(config: DatadogConfig) -> dict[str, str]:
 
 def _kept_values(facts: FunctionFacts, wanted: dict[str, str]) -> dict[str, str]:
     """Our variables minus those the function already sets (the user wins)."""
-    return {name: value for name, value in wanted.items() if name not in facts.environment}
+    ours = facts.written_before.variables
+    return {
+        name: value
+        for name, value in wanted.items()
+        if name not in facts.environment or name in ours
+    }
 
 
 @functools.lru_cache(maxsize=64)
@@ -94,6 +99,7 @@ def _user_overrides(facts: FunctionFacts, wanted: dict[str, str]) -> list[str]:
         name
         for name, value in wanted.items()
         if name in facts.environment
+        and name not in facts.written_before.variables
         and facts.environment[name] != value
         and name != ev.DD_LAMBDA_HANDLER
     )
@@ -234,17 +240,23 @@ def _new_layers(
         return wanted
     catalog = load_catalog()
     datadog_names = catalog.datadog_layer_names()
+    ours = facts.written_before.layers
     existing = [layer_name_of(arn) for arn in facts.layers]
     extension_names = catalog.extension_layer_names
     result = []
     for layer in wanted:
         is_extension = layer.name in extension_names
+        if layer.name in ours:
+            result.append(layer)  # written on an earlier run: takes the version asked now
+            continue
         if layer.name in existing:
             continue
         same_kind = [
             name
             for name in existing
-            if name in datadog_names and (name in extension_names) == is_extension
+            if name in datadog_names
+            and name not in ours
+            and (name in extension_names) == is_extension
         ]
         if same_kind:
             notes.append(
@@ -311,6 +323,7 @@ def _finish(
         subscribe_logs=subscribe,
         xray_tracing=config.enable_xray_tracing,
         notes=tuple(notes),
+        written_before=facts.written_before,
     )
 
 

@@ -22,7 +22,7 @@ from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.conditions import conditions_of, guarded, with_conditions
 from cdk_datadog.engine.config import DatadogConfig, OptionError, function_settings
 from cdk_datadog.engine.facts import FunctionFacts, ReadContext, function_facts
-from cdk_datadog.engine.function_writes import blocked_note, function_writes
+from cdk_datadog.engine.function_writes import blocked_note, function_writes, written
 from cdk_datadog.engine.grants import (
     XRAY_WILDCARD_REASON,
     SecretFacts,
@@ -122,6 +122,8 @@ class FunctionChange:
     plan: Plan
     #: what to write on the function's properties, worked out on them as read
     writes: tuple[Write, ...] = ()
+    #: what to record in its `Metadata` under `RECORD_KEY`, when anything was written
+    record: Mapping[str, Any] | None = None
     layers: tuple[Any, ...] = ()
     log_group: Any = None
     #: SAM (`Tracing`, tag maps) or CloudFormation
@@ -336,11 +338,21 @@ def _function_changes(
         layers = tuple(render_layer(layer) for layer in plan.layers)
         is_sam = cfn.type_of(resource) == cfn.SERVERLESS_FUNCTION
         log_group = log_groups.get(logical_id)
-        writes, write_notes = function_writes(
-            plan, cfn.properties_of(resource), layers, is_sam, log_group
-        )
+        properties = cfn.properties_of(resource)
+        writes, write_notes = function_writes(plan, properties, layers, is_sam, log_group)
         notes.extend((logical_id, n) for n in write_notes)
-        changes.append(FunctionChange(logical_id, plan, writes.writes, layers, log_group, is_sam))
+        record = written(plan, properties, writes)
+        changes.append(
+            FunctionChange(
+                logical_id,
+                plan,
+                writes.writes,
+                record.as_metadata() if record else None,
+                layers,
+                log_group,
+                is_sam,
+            )
+        )
     mappings = {ACCOUNT_MAPPING: account_mapping(load_catalog())} if mapping_needed else {}
     return tuple(changes), mappings, notes
 

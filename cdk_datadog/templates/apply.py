@@ -12,6 +12,7 @@ from typing import Any
 
 from cdk_datadog.engine import cfn
 from cdk_datadog.engine.patches import AddTags, Patch, plan_writes, write_into
+from cdk_datadog.engine.plan import RECORD_KEY
 from cdk_datadog.engine.resources import ResourceChange
 from cdk_datadog.engine.stack import StackPlan
 
@@ -19,8 +20,10 @@ from cdk_datadog.engine.stack import StackPlan
 def apply_stack_plan(template: dict[str, Any], plan: StackPlan) -> None:
     resources = template["Resources"]
     for change in plan.functions:
-        properties = resources[change.logical_id].setdefault("Properties", {})
-        write_into(properties, change.writes)
+        resource = resources[change.logical_id]
+        write_into(resource.setdefault("Properties", {}), change.writes)
+        if change.record is not None and isinstance(resource.get("Metadata", {}), dict):
+            resource.setdefault("Metadata", {})[RECORD_KEY] = dict(change.record)
     for resource_change in plan.changes:
         apply_resource_change(resources[resource_change.logical_id], resource_change)
     for resource in plan.resources:

@@ -391,7 +391,7 @@ export class Batch {
    *   `reason`); `functions`, per function: `environment` (variables to add, written as
    *   overrides that a later `addEnvironment` of the same variable overrides in turn), `layers`
    *   (layer ARNs to add through the L2), else `layersOverride` (the whole list, written as an
-   *   override), `overrides` (property path to value) and `tags`; `others`, per other resource: `props`
+   *   override), `overrides` (property path to value), `metadata` (key to value) and `tags`; `others`, per other resource: `props`
    *   (L1 property to value), `tags` and `dependsOn`
    * @param functions the functions' L1 resources, in the order of `functions`
    * @param others the other L1 resources, in the order of `others`
@@ -484,6 +484,9 @@ export class Batch {
       }
       for (const [path, value] of Object.entries(change.overrides ?? {})) {
         resource.addPropertyOverride(path, value);
+      }
+      for (const [key, value] of Object.entries(change.metadata ?? {})) {
+        resource.addMetadata(key, value);
       }
       Batch.tag(lib, resource, change.tags, priority);
     });
