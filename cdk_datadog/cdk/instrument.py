@@ -416,11 +416,7 @@ def _spec(read: _Stack, resource: NewResource) -> dict[str, Any]:
         "logicalId": resource.logical_id,
         "type": resource.type,
         "l1": l1,
-        "props": (
-            {key[:1].lower() + key[1:]: value for key, value in resource.properties.items()}
-            if l1
-            else dict(resource.properties)
-        ),
+        "props": l1_value(dict(resource.properties)) if l1 else dict(resource.properties),
         "retain": resource.retain,
         "dependsOn": list(resource.depends_on),
         "condition": resource.condition,

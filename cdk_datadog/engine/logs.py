@@ -7,7 +7,7 @@ A subscription filter needs a log group that exists at deploy. A function's defa
   Serverless Framework's `/aws/lambda/<name>` group) gets that group subscribed, and nothing
   else;
 - a function without one gets an explicit `AWS::Logs::LogGroup` (kept on stack deletion, never
-  expiring, like Lambda's own) as its `LoggingConfig.LogGroup`, which works for new and already
+  expiring, like Lambda's own, tagged with the function's tags) as its `LoggingConfig.LogGroup`, which works for new and already
   deployed functions alike; the Forwarder recognises Lambda logs in such groups by their log
   streams.
 
@@ -84,12 +84,26 @@ class Subscriptions:
         group = cfn.function_log_group(logical_id, properties, self.groups)
         if group is None:
             group_id = f"{logical_id}{LOG_GROUP_SUFFIX}"
-            self.resources.append(NewResource(group_id, logical_id, cfn.LOG_GROUP, {}, retain=True))
+            tags = _own_tags(properties)
+            group_properties = {"Tags": tags} if tags else {}
+            self.resources.append(
+                NewResource(group_id, logical_id, cfn.LOG_GROUP, group_properties, retain=True)
+            )
             group = cfn.LogGroup(f"id:{group_id}", {"Ref": group_id})
             self.function_log_groups[logical_id] = {"Ref": group_id}
             self.notes.append((logical_id, note(nk.LOGS_GROUP_ADDED, log_group=group_id)))
         self.subscribers.append(logical_id)
         self.subscribe(logical_id, group)
+
+
+def _own_tags(properties: dict[str, Any]) -> list[dict[str, str]]:
+    """The function's literal tags, for the log group added for it: what the CDK gives it too,
+    since the group hangs under the function and `Tags.of` reaches it there."""
+    return [
+        {"Key": key, "Value": value}
+        for key, value in cfn.tags_of(properties).items()
+        if isinstance(key, str) and isinstance(value, str) and not key.startswith("aws:")
+    ]
 
 
 def _unreadable_logging(properties: dict[str, Any]) -> tuple[str, Any] | None:
