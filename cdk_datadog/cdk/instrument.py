@@ -28,6 +28,7 @@ from cdk_datadog.engine.function_writes import LAYERS, TAGS, VARIABLES
 from cdk_datadog.engine.grants import SecretFacts
 from cdk_datadog.engine.patches import dotted
 from cdk_datadog.engine.plan import RECORD_KEY, Plan, Skip
+from cdk_datadog.engine.reading import READ_TYPES, SHALLOW_TYPES, reads_every_resource
 from cdk_datadog.engine.resources import NewResource, nag_metadata
 from cdk_datadog.engine.stack import (
     STACK,
@@ -37,26 +38,10 @@ from cdk_datadog.engine.stack import (
     StackPlan,
     plan_stack,
 )
-from cdk_datadog.engine.vpc import NETWORK_TYPES
 
 Decision = Plan | Skip
 #: below the default priority of `Tags.of(...).add` (100), so the user's tags win
 TAG_PRIORITY = 50
-#: what is read of a stack to plan it; every other resource is only counted
-READ_TYPES = frozenset(
-    {
-        *cfn.FUNCTION_TYPES,
-        cfn.LOG_GROUP,
-        cfn.SUBSCRIPTION_FILTER,
-        cfn.STATE_MACHINE,
-        cfn.DISTRIBUTION,
-        cfn.LAMBDA_VERSION,
-        *STAGE_TYPES,
-        *NETWORK_TYPES,
-    }
-)
-#: read as their type alone: the engine asks only whether a role is the stack's
-SHALLOW_TYPES = frozenset({cfn.IAM_ROLE})
 #: what the shell writes to or annotates: these resources (and the constructs they hang from)
 #: cross into Python as proxies; every other resource is read by its index in the tree
 PROXIED_TYPES = frozenset({*cfn.FUNCTION_TYPES, cfn.STATE_MACHINE, cfn.LOG_GROUP, *STAGE_TYPES})
@@ -173,6 +158,25 @@ class _Stack:
         return self.stack
 
 
+@dataclass
+class _Found:
+    """What one instrumenter finds to do in one stack (indexes in the tree, jsii refs)."""
+
+    stack_ref: str
+    #: whether the stack's state machines and API stages are this instrumenter's
+    do_others: bool
+    present: list[int] = field(default_factory=list)
+    parameters: list[int] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)
+    machines: list[str] = field(default_factory=list)
+    log_groups: list[str] = field(default_factory=list)
+    do_monitors: bool = False
+
+    @property
+    def monitors_key(self) -> str:
+        return f"{self.stack_ref}#monitors"
+
+
 class Instrumenter:
     """Applies one configuration to the stacks under a scope."""
 
@@ -237,83 +241,106 @@ class Instrumenter:
         this instrumenter's to do (they are `Datadog`'s, once per stack).
         """
         stack = tree.nodes[stack_index]
-        registry = self._registry
-        stack_ref = jsii_ref(stack)
-        explicit = self.own is not None or self.own_machines is not None
-        do_others = others and not explicit and stack_ref not in registry.done
-        mine, machines, present, parameters = [], [], [], []
-        for index in indexes:
-            kind = tree.types[index]
-            if kind == PARAMETER:
-                parameters.append(index)
-            elif kind:
-                present.append(index)
-                node = tree.nodes[index]
-                if node is None:
-                    continue
-                ref = jsii_ref(node)
-                if (
-                    kind in cfn.FUNCTION_TYPES
-                    and ref not in registry.done
-                    and self._is_mine(ref)
-                    and (within is None or ref in within)
-                ):
-                    mine.append(ref)
-                elif kind == cfn.STATE_MACHINE and self._machine_is_mine(ref, do_others):
-                    machines.append(ref)
-        # trace merging writes a definition back as it was read: every logical id of the
-        # stack must be known to tell its own resources from another stack's
-        read_all = bool(machines) and self.config.merges_step_function_traces
-        read_indexes = [i for i in present if read_all or tree.types[i] in READ_TYPES]
-        shallow_indexes = [] if read_all else [i for i in present if tree.types[i] in SHALLOW_TYPES]
-        read = [tree.nodes[index] for index in read_indexes]
-        shallow = [tree.nodes[index] for index in shallow_indexes]
-        refs = [None if node is None else jsii_ref(node) for node in read]
-        groups = {ref for ref in refs if ref in self.log_groups}
-        monitors_key = f"{stack_ref}#monitors"
-        do_monitors = (
-            bool(self.config.monitors)
-            and monitors_key not in registry.done
-            and (do_others or bool(mine))
-        )
-        if not mine and not groups and not do_others and not machines:
+        found = self._find(tree, indexes, stack, others, within)
+        if not self._claim(found):
             return
-        registry.done.update(mine)
-        registry.done.update(machines)
-        for ref in groups:
-            del self.log_groups[ref]
-        if do_others:
-            registry.done.add(stack_ref)
-        if do_monitors:
-            registry.done.add(monitors_key)
+        read_all = reads_every_resource(self.config, bool(found.machines))
+        read_indexes = [i for i in found.present if read_all or tree.types[i] in READ_TYPES]
+        shallow_indexes = (
+            [] if read_all else [i for i in found.present if tree.types[i] in SHALLOW_TYPES]
+        )
         scopes = [tree.nodes[tree.parents[index]] for index in (*read_indexes, *shallow_indexes)]
         readings, defaults = read_stack(
-            tree.nodes[0], tree.handle, read_indexes, scopes, parameters, shallow_indexes
+            tree.nodes[0], tree.handle, read_indexes, scopes, found.parameters, shallow_indexes
         )
-        by_ref = dict(zip(refs, (r.logical_id for r in readings)))
-        wanted = set(mine)
-        every_machine = [
-            r.logical_id for r in readings if r.resource.get("Type") in (cfn.STATE_MACHINE_TYPES)
-        ]
-        chosen = frozenset(by_ref[ref] for ref in machines)
+        read = [tree.nodes[index] for index in read_indexes]
+        refs = [None if node is None else jsii_ref(node) for node in read]
+        by_ref = {ref: r.logical_id for r, ref in zip(readings, refs) if ref is not None}
+
+        def ids(wanted: Iterable[str]) -> frozenset[str]:
+            return frozenset(by_ref[ref] for ref in wanted if ref in by_ref)
+
+        every_machine = frozenset(
+            r.logical_id for r in readings if cfn.type_of(r.resource) in cfn.STATE_MACHINE_TYPES
+        )
+        machines = ids(found.machines)
         self._plan_and_write(
             stack,
             readings,
-            [*read, *shallow],
+            [*read, *(tree.nodes[index] for index in shallow_indexes)],
             defaults,
-            CDK_METADATA + len(present),
-            selected=frozenset(r.logical_id for r, ref in zip(readings, refs) if ref in wanted),
-            edge=frozenset(r.logical_id for r, ref in zip(readings, refs) if ref in edge_refs),
-            do_others=do_others,
-            groups=frozenset(r.logical_id for r, ref in zip(readings, refs) if ref in groups),
-            state_machines=None if chosen == frozenset(every_machine) and do_others else chosen,
-            monitors=do_monitors,
+            CDK_METADATA + len(found.present),
+            selected=ids(found.functions),
+            edge=ids(edge_refs),
+            do_others=found.do_others,
+            groups=ids(found.log_groups),
+            state_machines=None if machines == every_machine and found.do_others else machines,
+            monitors=found.do_monitors,
             known_ids=(
                 frozenset(r.logical_id for r in readings) | frozenset(defaults)
                 if read_all
                 else None
             ),
         )
+
+    def _find(
+        self,
+        tree: Tree,
+        indexes: Iterable[int],
+        stack: Any,
+        others: bool,
+        within: set[str] | None,
+    ) -> _Found:
+        """The stack's resources and parameters, and which of them are this instrumenter's."""
+        registry = self._registry
+        stack_ref = jsii_ref(stack)
+        explicit = self.own is not None or self.own_machines is not None
+        found = _Found(stack_ref, others and not explicit and stack_ref not in registry.done)
+        for index in indexes:
+            kind = tree.types[index]
+            if kind == PARAMETER:
+                found.parameters.append(index)
+                continue
+            if not kind:
+                continue
+            found.present.append(index)
+            node = tree.nodes[index]
+            if node is None:
+                continue
+            ref = jsii_ref(node)
+            if kind in cfn.FUNCTION_TYPES:
+                if (
+                    ref not in registry.done
+                    and self._is_mine(ref)
+                    and (within is None or ref in within)
+                ):
+                    found.functions.append(ref)
+            elif kind == cfn.STATE_MACHINE and self._machine_is_mine(ref, found.do_others):
+                found.machines.append(ref)
+            elif ref in self.log_groups:
+                found.log_groups.append(ref)
+        found.do_monitors = (
+            bool(self.config.monitors)
+            and found.monitors_key not in registry.done
+            and (found.do_others or bool(found.functions))
+        )
+        return found
+
+    def _claim(self, found: _Found) -> bool:
+        """Record what this instrumenter does, so that no other does it again; False when there
+        is nothing to do."""
+        if not (found.functions or found.log_groups or found.do_others or found.machines):
+            return False
+        registry = self._registry
+        registry.done.update(found.functions)
+        registry.done.update(found.machines)
+        for ref in found.log_groups:
+            del self.log_groups[ref]
+        if found.do_others:
+            registry.done.add(found.stack_ref)
+        if found.do_monitors:
+            registry.done.add(found.monitors_key)
+        return True
 
     def _plan_and_write(
         self,

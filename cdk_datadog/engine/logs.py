@@ -7,8 +7,8 @@ A subscription filter needs a log group that exists at deploy. A function's defa
   Serverless Framework's `/aws/lambda/<name>` group) gets that group subscribed, and nothing
   else;
 - a function without one gets an explicit `AWS::Logs::LogGroup` (kept on stack deletion, never
-  expiring, like Lambda's own, tagged with the function's tags) as its `LoggingConfig.LogGroup`, which works for new and already
-  deployed functions alike; the Forwarder recognises Lambda logs in such groups by their log
+  expiring, like Lambda's own, tagged with the function's tags) as its
+  `LoggingConfig.LogGroup`, which works for new and already deployed functions alike; the Forwarder recognises Lambda logs in such groups by their log
   streams.
 
 A group already subscribed to the Forwarder is left as it is (instrumenting twice adds
