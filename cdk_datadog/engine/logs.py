@@ -8,8 +8,8 @@ A subscription filter needs a log group that exists at deploy. A function's defa
   else;
 - a function without one gets an explicit `AWS::Logs::LogGroup` (kept on stack deletion, never
   expiring, like Lambda's own, tagged with the function's tags) as its
-  `LoggingConfig.LogGroup`, which works for new and already deployed functions alike; the Forwarder recognises Lambda logs in such groups by their log
-  streams.
+  `LoggingConfig.LogGroup`, which works for new and already deployed functions alike; the
+  Forwarder recognises Lambda logs in such groups by their log streams.
 
 A group already subscribed to the Forwarder is left as it is (instrumenting twice adds
 nothing), and a group that already has CloudWatch Logs' maximum of filters is not given another.
