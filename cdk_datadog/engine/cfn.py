@@ -20,6 +20,7 @@ LAMBDA_FUNCTION = "AWS::Lambda::Function"
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
 FUNCTION_TYPES = (LAMBDA_FUNCTION, SERVERLESS_FUNCTION)
 LOG_GROUP = "AWS::Logs::LogGroup"
+LOG_RETENTION = "Custom::LogRetention"
 SUBSCRIPTION_FILTER = "AWS::Logs::SubscriptionFilter"
 STATE_MACHINE = "AWS::StepFunctions::StateMachine"
 SERVERLESS_STATE_MACHINE = "AWS::Serverless::StateMachine"
@@ -163,6 +164,9 @@ class LogGroups:
     by_name: dict[str, str] = field(default_factory=dict)
     #: group key -> [(filter logical id, destination)]
     filters: dict[str, list[tuple[str, Any]]] = field(default_factory=dict)
+    #: `Custom::LogRetention` logical id -> the LogGroupName it manages (aws-cdk-lib's
+    #: `log_retention`, which creates the group and sets its retention)
+    retentions: dict[str, Any] = field(default_factory=dict)
 
     def filters_on(self, group: LogGroup, ignoring: frozenset[str] = frozenset()) -> int:
         return sum(1 for lid, _ in self.filters.get(group.key, ()) if lid not in ignoring)
@@ -179,6 +183,8 @@ class LogGroups:
 def index_log_groups(resources: Mapping[str, Any]) -> LogGroups:
     groups = LogGroups()
     for logical_id, resource in resources.items():
+        if type_of(resource) == LOG_RETENTION:
+            groups.retentions[logical_id] = properties_of(resource).get("LogGroupName")
         if type_of(resource) == LOG_GROUP:
             name = properties_of(resource).get("LogGroupName")
             groups.names[logical_id] = name
@@ -215,6 +221,10 @@ def log_group(value: Any, groups: LogGroups) -> LogGroup | None:
     if value is None:
         return None
     target = referenced_id(value)
+    if target is not None and target in groups.retentions and "Fn::GetAtt" in value:
+        # `Fn::GetAtt [<LogRetention>, LogGroupName]`, as the reference construct names it
+        found = log_group(groups.retentions[target], groups)
+        return None if found is None else LogGroup(found.key, value)
     if target is not None and target in groups.names:
         return LogGroup(f"id:{target}", {"Ref": target})
     text = value if isinstance(value, str) else canonical(value)
@@ -247,12 +257,32 @@ def function_log_group(
     explicit = explicit_log_group(properties)
     if explicit is not None:
         return log_group(explicit, groups)
-    name = properties.get("FunctionName")
-    if isinstance(name, str) and f"{LAMBDA_LOG_PREFIX}{name}" in groups.by_name:
-        return LogGroup(*_by_name(groups, f"{LAMBDA_LOG_PREFIX}{name}"))
+    name = _name_text(properties.get("FunctionName"))
     for group_id, group_name in groups.names.items():
-        if _lambda_default_owner(group_name) == logical_id:
+        if _lambda_default_owner(group_name) == logical_id or (
+            name is not None and _name_text(group_name) == f"{LAMBDA_LOG_PREFIX}{name}"
+        ):
             return LogGroup(f"id:{group_id}", {"Ref": group_id})
+    for retention_id, group_name in sorted(groups.retentions.items()):
+        if _lambda_default_owner(group_name) == logical_id or (
+            name is not None and _name_text(group_name) == f"{LAMBDA_LOG_PREFIX}{name}"
+        ):
+            # the group aws-cdk-lib's log_retention creates: its name through the custom
+            # resource, so that the filter waits for the group to exist
+            return LogGroup(f"lambda:{logical_id}", {"Fn::GetAtt": [retention_id, "LogGroupName"]})
+    return None
+
+
+def _name_text(value: Any) -> str | None:
+    """A name as `Fn::Sub` text: a literal as it is, `Ref P` as `${P}`, an `Fn::Sub` string's
+    text; None for anything else. Names written either way then compare equal."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping) and len(value) == 1:
+        if isinstance(value.get("Ref"), str):
+            return "${" + value["Ref"] + "}"
+        if isinstance(value.get("Fn::Sub"), str):
+            return value["Fn::Sub"]
     return None
 
 
@@ -279,11 +309,6 @@ def function_subscribed(
     if isinstance(name, str):
         candidates.append(LogGroup(f"name:{LAMBDA_LOG_PREFIX}{name}", f"{LAMBDA_LOG_PREFIX}{name}"))
     return any(groups.subscribed(group, destination) for group in candidates)
-
-
-def _by_name(groups: LogGroups, name: str) -> tuple[str, Any]:
-    found = groups.by_name[name]
-    return f"id:{found}", {"Ref": found}
 
 
 def default_log_group(logical_id: str) -> LogGroup:

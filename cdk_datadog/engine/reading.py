@@ -14,6 +14,7 @@ READ_TYPES = frozenset(
     {
         *cfn.FUNCTION_TYPES,
         cfn.LOG_GROUP,
+        cfn.LOG_RETENTION,
         cfn.SUBSCRIPTION_FILTER,
         cfn.STATE_MACHINE,
         cfn.DISTRIBUTION,

@@ -138,3 +138,61 @@ def test_resources_added_for_a_conditional_function_carry_its_condition():
     (policy,) = (r for r in resources.values() if r["Type"] == "AWS::IAM::ManagedPolicy")
     (role,) = policy["Properties"]["Roles"]
     assert role["Fn::If"][0] == "IsProd" and role["Fn::If"][2] == {"Ref": "AWS::NoValue"}
+
+
+def test_a_function_with_log_retention_has_its_managed_group_subscribed_not_replaced():
+    from aws_cdk import aws_logs as logs
+
+    stack = _stack()
+    python_function(stack, log_retention=logs.RetentionDays.ONE_WEEK)
+    Datadog(stack, "Datadog", forwarder_arn=FORWARDER, source_code_integration=False)
+
+    resources = Template.from_stack(stack).to_json()["Resources"]
+
+    function = next(r for k, r in _functions(stack).items() if k.startswith("Fn"))
+    assert "LoggingConfig" not in function["Properties"]  # it writes where the retention is
+    assert not [r for r in resources.values() if r["Type"] == "AWS::Logs::LogGroup"]
+    (retention_id,) = [k for k, r in resources.items() if r["Type"] == "Custom::LogRetention"]
+    assert resources[retention_id]["Properties"]["RetentionInDays"] == 7
+    (subscription,) = [
+        r for r in resources.values() if r["Type"] == "AWS::Logs::SubscriptionFilter"
+    ]
+    assert subscription["Properties"]["LogGroupName"] == {
+        "Fn::GetAtt": [retention_id, "LogGroupName"]
+    }
+
+
+def test_the_reference_constructs_subscription_through_log_retention_is_recognised():
+    """datadog-cdk-constructs-v2 names the group `Fn::GetAtt [<LogRetention>, LogGroupName]`:
+    instrumenting its output again adds no second filter, and `report` sees the subscription."""
+    from aws_cdk import aws_logs as logs
+
+    from cdk_datadog.templates.report import report_rows
+
+    stack = _stack()
+    function = python_function(stack, log_retention=logs.RetentionDays.ONE_WEEK)
+    template = Template.from_stack(stack).to_json()
+    retention_id = next(
+        k for k, r in template["Resources"].items() if r["Type"] == "Custom::LogRetention"
+    )
+    function_id = next(
+        k for k, r in template["Resources"].items() if r["Type"] == "AWS::Lambda::Function"
+    )
+    template["Resources"]["RefFilter"] = {
+        "Type": "AWS::Logs::SubscriptionFilter",
+        "Properties": {
+            "DestinationArn": FORWARDER,
+            "FilterPattern": "",
+            "LogGroupName": {"Fn::GetAtt": [retention_id, "LogGroupName"]},
+        },
+    }
+    del function
+
+    output = instrument(template, forwarder_arn=FORWARDER, source_code_integration=False).template
+
+    filters = [
+        r for r in output["Resources"].values() if r["Type"] == "AWS::Logs::SubscriptionFilter"
+    ]
+    assert len(filters) == 1
+    (row,) = [row for row in report_rows(output) if row.logical_id == function_id]
+    assert row.subscribed
