@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cdk_datadog import __version__
 from tests.serverless.sls_projects import (
     NODE_MODULES,
     PROJECTS,
@@ -84,6 +85,6 @@ def test_a_missing_backend_says_how_to_install_it(framework, tmp_path):
     assert run.returncode != 0
     assert run.error_lines == [
         "the cdk-datadog command is not on PATH: serverless-plugin-cdk-datadog needs its Python "
-        "backend: pip install cdk-datadog==0.1.0 (or set custom.datadog.cdkDatadogPath to its "
-        "path)"
+        f"backend: pip install cdk-datadog=={__version__} (or set custom.datadog.cdkDatadogPath "
+        "to its path)"
     ], run.describe()
