@@ -1,6 +1,6 @@
 """The README is what a user reads first: short, its two commands first (and CI runs the test
-one exactly), its links resolving, and no lab-notebook lines (nor in the other docs). (Its CDK app is
-examples/readme_app.py word for word: tests/install/test_readme_app.py.)"""
+one exactly), its links resolving, and no lab-notebook lines (nor in the other docs). (Its CDK
+app is examples/readme_app.py word for word: tests/install/test_readme_app.py.)"""
 
 from __future__ import annotations
 
@@ -44,9 +44,8 @@ def test_ci_runs_exactly_the_readmes_test_command():
     assert commands == [f"exec {test_command}"]
 
 
-PAGES = ["README.md", "CONTRIBUTING.md", "CHANGELOG.md"] + sorted(
-    str(path.relative_to(ROOT)) for path in (ROOT / "docs").glob("*.md")
-)
+DOCS = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "docs").glob("*.md"))
+PAGES = ["README.md", "CONTRIBUTING.md", "CHANGELOG.md", *DOCS]
 
 
 @pytest.mark.parametrize("page", PAGES)

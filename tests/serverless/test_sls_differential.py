@@ -1,7 +1,8 @@
 """Differential: serverless-plugin-datadog (pinned) and serverless-plugin-cdk-datadog on the
 same project and the same custom.datadog, under each framework. Handler, layers, DD_*
 variables, tags and subscription filters are equal, except the differences the docs list on
-purpose (docs/serverless.md, "Differences from serverless-plugin-datadog"), each named below.
+purpose (docs/from-serverless-plugin-datadog.md, "Differences from serverless-plugin-datadog"),
+each named below.
 
 serverless-plugin-datadog packages offline only with `testingMode: true` and
 `skipCloudformationOutputs: true` (both accepted without effect by ours), and fails on
