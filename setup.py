@@ -8,17 +8,31 @@ with aspect priorities (`Aspects.of(x).add(aspect, priority=...)`), which the co
 run after the user's own aspects; constructs 10.0.0 is what aws-cdk-lib 2.172.0 accepts.
 """
 
+import re
+from pathlib import Path
+
 from setuptools import find_packages, setup
+
+#: the version is defined once, in cdk_datadog/__init__.py (read here without importing the
+#: package, whose dependencies are not installed yet); tests/test_release.py checks that the
+#: npm packages and the changelog carry the same
+VERSION = re.search(
+    r'^__version__ = "([^"]+)"$',
+    Path(__file__).with_name("cdk_datadog").joinpath("__init__.py").read_text(encoding="utf-8"),
+    re.MULTILINE,
+).group(1)
 
 setup(
     name="cdk-datadog",
-    version="0.1.0",
+    version=VERSION,
     description=(
         "Instrument every AWS Lambda function of a CDK app, or of a CloudFormation / SAM / "
         "Serverless template, for Datadog at definition time."
     ),
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
+    license_expression="Apache-2.0",
+    license_files=["LICENSE"],
     python_requires=">=3.11",
     packages=find_packages(include=["cdk_datadog", "cdk_datadog.*"]),
     package_data={"cdk_datadog": ["py.typed", "data/*.yaml", "cdk/_jsii/*.jsii.tgz"]},
@@ -53,6 +67,12 @@ setup(
             "ruff==0.17.6",
             "build==1.6.1",
             "setuptools==84.2.1",
+            "twine==7.0.0",
+            # the documentation site (docs/, mkdocs.yml): `mkdocs build --strict`
+            "mkdocs==1.6.1",
+            "mkdocs-material==9.8.2",
+            "mkdocstrings[python]==1.0.8",
+            "mkdocstrings-python==2.0.11",
         ],
     },
     entry_points={"console_scripts": ["cdk-datadog=cdk_datadog.cli:main"]},

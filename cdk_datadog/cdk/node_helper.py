@@ -23,13 +23,15 @@ import jsii
 import orjson
 from constructs import IConstruct
 
+from cdk_datadog import __version__
 from cdk_datadog.engine.notes import ERROR, INFO
 from cdk_datadog.engine.plan import Note
 from cdk_datadog.errors import DatadogError
 
 ASSEMBLY = "cdk-datadog-batch"
-#: the version in cdk_datadog/cdk/node/package.json (a test keeps them equal)
-VERSION = "0.1.0"
+#: the package's version, which cdk_datadog/cdk/node/package.json carries too (a test keeps
+#: them equal; bin/build-helper names the tarball after it)
+VERSION = __version__
 TARBALL = f"{ASSEMBLY}@{VERSION}.jsii.tgz"
 _JSII_PACKAGE = "cdk_datadog.cdk._jsii"
 

@@ -32,7 +32,7 @@ def context_options(scope: Construct) -> dict[str, Any]:
         if name is None:
             raise OptionError(
                 f"{CONTEXT_KEY}.{key}",
-                "unknown option in cdk.json context; see the README",
+                "unknown option in cdk.json context; see cdk-datadog's docs/options.md",
             )
         result[name] = value
     return result

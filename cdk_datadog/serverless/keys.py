@@ -1,6 +1,6 @@
 """serverless-plugin-datadog's `custom.datadog` keys, and what each one does here.
 
-One table, so that the translation, the README's side-by-side table and the tests read the
+One table, so that the translation, the docs' side-by-side table and the tests read the
 same facts. A key either sets engine options (`options`: every option gets the key's value),
 is handled by `translate` itself (`SPECIAL`), or is accepted with a note saying what is not
 done and why (`note`). Keys that serverless-plugin-datadog removed fail, as they fail there.
@@ -32,7 +32,7 @@ class Key:
     options: tuple[str, ...]
     #: serverless-plugin-datadog's default, as its README states it
     their_default: str
-    #: what cdk-datadog does with it (README text)
+    #: what cdk-datadog does with it (docs/serverless.md's table is generated from it)
     here: str
     #: for an accepted key that does nothing here: what is not done, and why
     note: str | None = None
@@ -282,42 +282,3 @@ def closest_key(name: str) -> str | None:
     """The documented key closest to a misspelt one, for the error message."""
     close = difflib.get_close_matches(name, [key.name for key in KEYS], n=1, cutoff=0.6)
     return close[0] if close else None
-
-
-#: the README's table of keys lies between these markers (a test checks it is current)
-START = "<!-- serverless-keys:start -->"
-END = "<!-- serverless-keys:end -->"
-
-
-def markdown_table() -> str:
-    """Every key, serverless-plugin-datadog's default and what cdk-datadog does with it."""
-    rows = [
-        "| key | serverless-plugin-datadog's default | serverless-plugin-cdk-datadog |",
-        "| --- | --- | --- |",
-    ]
-    for key in KEYS:
-        here = key.here if key.note is None else f"{key.here}: {key.note}"
-        if key.pending_options:
-            pending = ", ".join(f"`{option}`" for option in key.pending_options)
-            here += f" (accepted with a note until cdk-datadog has the option {pending})"
-        name = f"`{key.name}`" + ("" if key.documented else " *")
-        rows.append(f"| {name} | {key.their_default} | {here} |".replace("\n", " "))
-    return "\n".join(rows)
-
-
-def with_table(readme: str) -> str:
-    """`readme` with the generated table between its markers."""
-    head, _, rest = readme.partition(START)
-    _, _, tail = rest.partition(END)
-    return f"{head}{START}\n{markdown_table()}\n{END}{tail}"
-
-
-if __name__ == "__main__":
-    import sys
-    from pathlib import Path
-
-    if sys.argv[1:] == ["--write", "README.md"]:
-        path = Path("README.md")
-        path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
-    else:
-        print(markdown_table())

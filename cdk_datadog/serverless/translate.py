@@ -228,8 +228,8 @@ def _unknown(name: str) -> str:
     close = k.closest_key(name)
     hint = f"; did you mean `{close}`?" if close else ""
     return (
-        f"unknown key{hint} Keys are serverless-plugin-datadog's (see the README's "
-        "Serverless Framework table) or cdk-datadog's options in camelCase"
+        f"unknown key{hint} Keys are serverless-plugin-datadog's (see the table of keys in "
+        "cdk-datadog's docs/serverless.md) or cdk-datadog's options in camelCase"
     )
 
 

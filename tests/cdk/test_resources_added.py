@@ -1,5 +1,5 @@
 """What lands in a stack: the resources instrumentation adds, counted on real synths (the
-README's table of resources per function comes from these numbers)."""
+table of resources per function in docs/instrumentation.md comes from these numbers)."""
 
 from __future__ import annotations
 

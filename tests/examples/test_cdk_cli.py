@@ -1,5 +1,10 @@
-"""The real CDK CLI (aws-cdk 2.1148.1 from node_modules) on the root cdk.json: `cdk synth`
-gives instrumented stacks, and `cdk diff` against the bare app names only Datadog changes."""
+"""The real CDK CLI on the root cdk.json: `cdk synth` gives instrumented stacks with the pinned
+CLI (aws-cdk 2.1148.1, node_modules) and with the newest one (bin/setup installs it into
+.cache/aws-cdk-newest), and `cdk diff` against the bare app names only Datadog changes.
+
+aws-cdk-lib is PyPI's newest (2.275.0) in both. aws-cdk 3.0.0, the npm registry's highest
+version, is deprecated and cannot read the assemblies aws-cdk-lib 2.275 writes ("Maximum schema
+version supported is 43.x.x, but found 55.0.0"), so the newest CLI tested is the newest 2.x."""
 
 from __future__ import annotations
 
@@ -13,12 +18,19 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CDK = REPO_ROOT / "node_modules" / ".bin" / "cdk"
+#: the CLIs `cdk synth` is tested with: the pinned one (package.json) and the newest
+CLIS = {
+    "pinned": REPO_ROOT / "node_modules",
+    "newest": REPO_ROOT / ".cache" / "aws-cdk-newest" / "node_modules",
+}
 
 pytestmark = pytest.mark.node
 
 
-def _cdk(*args: str, outdir: Path, app: str | None = None) -> subprocess.CompletedProcess:
-    command = [str(CDK), *args, "--no-notices", "--output", str(outdir)]
+def _cdk(
+    *args: str, outdir: Path, app: str | None = None, cli: Path = CDK
+) -> subprocess.CompletedProcess:
+    command = [str(cli), *args, "--no-notices", "--output", str(outdir)]
     if app is not None:
         command += ["--app", app]
     env = {**os.environ, "CDK_DISABLE_CLI_TELEMETRY": "true", "CI": "true"}
@@ -27,8 +39,19 @@ def _cdk(*args: str, outdir: Path, app: str | None = None) -> subprocess.Complet
     )
 
 
-def test_cdk_synth_from_the_repository_root_instruments_the_example(tmp_path):
-    done = _cdk("synth", "--quiet", outdir=tmp_path)
+def _cli_version(modules: Path) -> str:
+    return json.loads((modules / "aws-cdk" / "package.json").read_text())["version"]
+
+
+@pytest.mark.parametrize("cli", sorted(CLIS))
+def test_cdk_synth_from_the_repository_root_instruments_the_example(cli, tmp_path):
+    modules = CLIS[cli]
+    if not (modules / ".bin" / "cdk").exists():
+        pytest.skip(f"{modules} has no CDK CLI: run bin/setup")
+    if cli == "newest":  # not the pinned one again
+        assert _cli_version(modules) != _cli_version(CLIS["pinned"])
+
+    done = _cdk("synth", "--quiet", outdir=tmp_path, cli=modules / ".bin" / "cdk")
 
     assert done.returncode == 0, done.stderr
     orders = json.loads((tmp_path / "Orders.template.json").read_text())

@@ -1,6 +1,6 @@
 """The SAM and Serverless Framework examples, instrumented as users run them (the command; the
-Serverless plugin under `sls package`), with their Python functions run through the real
-Datadog wrapper."""
+Serverless plugin under `sls package` of Serverless Framework 3 and osls 4), with their Python
+functions run through the real Datadog wrapper."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from cdk_datadog.templates.io import load_template
-from tests.serverless.sls_projects import prepare, sls
+from tests.serverless.sls_projects import FRAMEWORKS, Framework, prepare, sls
 from tests.support.cfn_lint import lint_errors
 from tests.support.wrappers import run_python_wrapper
 
@@ -57,10 +59,13 @@ def test_sam_example_is_instrumented_and_its_function_runs_through_the_wrapper()
     assert "aws.lambda.enhanced.invocations" in run.metric_names
 
 
-def test_serverless_example_is_packaged_with_the_plugin_and_its_function_runs(tmp_path):
+@pytest.mark.parametrize("framework", FRAMEWORKS, ids=[f.id for f in FRAMEWORKS])
+def test_serverless_example_is_packaged_with_the_plugin_and_its_function_runs(
+    framework: Framework, tmp_path
+):
     project = prepare(EXAMPLES / "serverless", tmp_path / "serverless")
 
-    run = sls(project, "package")
+    run = sls(framework, project, "package")
 
     assert run.returncode == 0, run.describe()
     template = run.template

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cdk_datadog import __version__
 from tests.install.apps import assert_instrumented, synth
 from tests.install.venvs import make_venv
 from tests.install.wheelhouse import WHEELHOUSE
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.xdist_group("install-dists")
 PACKAGE_FILES = (
     "cdk_datadog/data/datadog.yaml",
     "cdk_datadog/py.typed",
-    "cdk_datadog/cdk/_jsii/cdk-datadog-batch@0.1.0.jsii.tgz",
+    f"cdk_datadog/cdk/_jsii/cdk-datadog-batch@{__version__}.jsii.tgz",
 )
 
 
@@ -43,8 +44,8 @@ def dists(clone: Path, built_once) -> dict[str, Path]:
         assert result.returncode == 0, f"python -m build failed:\n{result.stdout}{result.stderr}"
 
     outdir = built_once("dists", build)
-    (sdist,) = outdir.glob("cdk_datadog-0.1.0.tar.gz")
-    (wheel,) = outdir.glob("cdk_datadog-0.1.0-py3-none-any.whl")
+    (sdist,) = outdir.glob(f"cdk_datadog-{__version__}.tar.gz")
+    (wheel,) = outdir.glob(f"cdk_datadog-{__version__}-py3-none-any.whl")
     return {"sdist": sdist, "wheel": wheel}
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cdk_datadog import __version__
 from tests.install.apps import MODES, assert_instrumented, install_and_synth
 from tests.install.apps import synthesized as synthesized_in
 from tests.install.venvs import Venv
@@ -65,7 +66,8 @@ def test_version_reports_the_package_its_layer_versions_and_aws_cdk_lib(venv, tm
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"cdk-datadog 0.1.0 ({venv.root}/lib/python3.11/site-packages/")
+    site_packages = f"{venv.root}/lib/python3.11/site-packages/"
+    assert lines[0].startswith(f"cdk-datadog {__version__} ({site_packages}")
     assert lines[1].startswith("default Datadog layer versions: python 128, node 143, java 28,")
     assert "extension 101" in lines[1]
     assert lines[2] == "aws-cdk-lib 2.275.0, constructs 10.8.1: the CDK constructs are available"

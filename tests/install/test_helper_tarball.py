@@ -13,9 +13,10 @@ import tarfile
 
 import pytest
 
+from cdk_datadog import __version__
 from tests.install.wheelhouse import REPO_ROOT
 
-HELPER = "cdk_datadog/cdk/_jsii/cdk-datadog-batch@0.1.0.jsii.tgz"
+HELPER = f"cdk_datadog/cdk/_jsii/cdk-datadog-batch@{__version__}.jsii.tgz"
 
 
 def _git(*args: str) -> str:

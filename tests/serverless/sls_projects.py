@@ -1,10 +1,13 @@
-"""Run the real Serverless Framework 3 (node_modules, pinned) on test projects, offline.
+"""Run the real Serverless Framework 3 and osls 4 (node_modules, pinned) on test projects,
+offline.
 
 A project is copied to a temporary folder, given the plugin under test in its node_modules
 (a symlink: no npm install, no network), and packaged with `sls package` in the offline
-environment of FACTS.md. Packaging takes seconds, so `packaged()` packages each
-(project, variant) once per test run, whatever the number of xdist workers: the first worker
-packages into a shared folder under a file lock, the others read the result.
+environment of FACTS.md. Every test of a framework runs with each of FRAMEWORKS (the
+`framework` fixture, tests/serverless/conftest.py). Packaging takes seconds, so `packaged()`
+packages each (framework, project, variant) once per test run, whatever the number of xdist
+workers: the first worker packages into a shared folder under a file lock, the others read the
+result.
 """
 
 from __future__ import annotations
@@ -23,13 +26,41 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / "node_modules"
-SLS = NODE_MODULES / "serverless" / "bin" / "serverless.js"
 NODE = NODE_MODULES / ".bin" / "node"
 PLUGIN = REPO / "serverless-plugin"
 OURS = "serverless-plugin-cdk-datadog"
 THEIRS = "serverless-plugin-datadog"
 PROJECTS = REPO / "tests" / "fixtures" / "serverless"
 TEMPLATE = Path(".serverless") / "cloudformation-template-update-stack.json"
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A Serverless Framework the plugin is tested with: an npm package in node_modules."""
+
+    package: str
+    #: the major version the tests expect, so that a changed pin is a deliberate change
+    major: int
+
+    @property
+    def bin(self) -> Path:
+        return NODE_MODULES / self.package / "bin" / "serverless.js"
+
+    @cached_property
+    def version(self) -> str:
+        manifest = NODE_MODULES / self.package / "package.json"
+        return json.loads(manifest.read_text())["version"]
+
+    @property
+    def id(self) -> str:
+        return f"{self.package}-{self.major}"
+
+
+#: Serverless Framework 3 (the last open-source release of the original) and osls 4 (its
+#: open-source continuation); Serverless Framework 4 needs a login even to package
+SERVERLESS_3 = Framework("serverless", 3)
+OSLS_4 = Framework("osls", 4)
+FRAMEWORKS = (SERVERLESS_3, OSLS_4)
 
 #: FACTS.md: what `sls package` needs to run offline
 OFFLINE = {
@@ -107,6 +138,10 @@ def prepare(
     modules.mkdir(exist_ok=True)
     if plugin is None:  # no Datadog plugin at all
         replace(destination / "serverless.yml", f"plugins:\n  - {OURS}\n", "")
+        # without the plugin, which declares it, osls refuses the per-function `datadog:` key
+        # (Serverless 3 warns): let both warn
+        with (destination / "serverless.yml").open("a") as config:
+            config.write("configValidationMode: warn\n")
     else:
         target = PLUGIN if plugin == OURS else NODE_MODULES / plugin
         (modules / plugin).symlink_to(target, target_is_directory=True)
@@ -123,9 +158,11 @@ def replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-def sls(directory: Path, *args: str, env: Mapping[str, str] | None = None) -> Run:
+def sls(
+    framework: Framework, directory: Path, *args: str, env: Mapping[str, str] | None = None
+) -> Run:
     done = subprocess.run(
-        [str(NODE), str(SLS), *args],
+        [str(NODE), str(framework.bin), *args],
         cwd=directory,
         env=dict(env) if env is not None else environment(),
         capture_output=True,
@@ -137,6 +174,7 @@ def sls(directory: Path, *args: str, env: Mapping[str, str] | None = None) -> Ru
 
 
 def packaged(
+    framework: Framework,
     shared: Path,
     name: str,
     project: str | Path = "shop",
@@ -147,6 +185,7 @@ def packaged(
     """`sls package` of a copy of `project`, once per test run under the name `name`.
 
     `shared` is a folder all xdist workers see (the parent of their basetemp)."""
+    name = f"{framework.id}-{name}"
     lock = shared / f"{name}.lock"
     result = shared / f"{name}.json"
     with lock.open("w") as handle:
@@ -154,7 +193,7 @@ def packaged(
         if result.exists():
             return Run(**{**json.loads(result.read_text()), "directory": shared / name})
         directory = prepare(PROJECTS / project, shared / name, plugin, edit)  # or absolute
-        run = sls(directory, "package", env=environment(env))
+        run = sls(framework, directory, "package", env=environment(env))
         saved = {key: getattr(run, key) for key in ("returncode", "stdout", "stderr")}
         result.write_text(json.dumps(saved))
         return run

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cdk_datadog import __version__
 from tests.serverless.sls_projects import (
     NODE_MODULES,
     PROJECTS,
@@ -20,7 +21,7 @@ from tests.serverless.sls_projects import (
     sls,
 )
 
-#: Node 24 and the Serverless Framework from node_modules (bin/setup)
+#: Node 24 and the Serverless Frameworks from node_modules (bin/setup)
 pytestmark = pytest.mark.node
 
 
@@ -62,11 +63,11 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_input_fails_sls_package_with_one_line_naming_it(case, tmp_path):
+def test_bad_input_fails_sls_package_with_one_line_naming_it(case, framework, tmp_path):
     edit, expected = CASES[case]
     project = prepare(PROJECTS / "shop", tmp_path / "p", edit=edit)
 
-    run = sls(project, "package")
+    run = sls(framework, project, "package")
 
     assert run.returncode != 0, run.describe()
     assert len(run.error_lines) == 1, run.describe()
@@ -76,14 +77,14 @@ def test_bad_input_fails_sls_package_with_one_line_naming_it(case, tmp_path):
     assert not (project / ".serverless" / "cloudformation-template-update-stack.json").exists()
 
 
-def test_a_missing_backend_says_how_to_install_it(tmp_path):
+def test_a_missing_backend_says_how_to_install_it(framework, tmp_path):
     project = prepare(PROJECTS / "shop", tmp_path / "p")
 
-    run = sls(project, "package", env=environment(backend_on_path=False))
+    run = sls(framework, project, "package", env=environment(backend_on_path=False))
 
     assert run.returncode != 0
     assert run.error_lines == [
         "the cdk-datadog command is not on PATH: serverless-plugin-cdk-datadog needs its Python "
-        "backend: pip install cdk-datadog==0.1.0 (or set custom.datadog.cdkDatadogPath to its "
-        "path)"
+        f"backend: pip install cdk-datadog=={__version__} (or set custom.datadog.cdkDatadogPath "
+        "to its path)"
     ], run.describe()

@@ -1,7 +1,8 @@
 """Differential: serverless-plugin-datadog (pinned) and serverless-plugin-cdk-datadog on the
-same project and the same custom.datadog. Handler, layers, DD_* variables, tags and
-subscription filters are equal, except the differences the README lists on purpose
-(section "Differences from serverless-plugin-datadog"), each named below.
+same project and the same custom.datadog, under each framework. Handler, layers, DD_*
+variables, tags and subscription filters are equal, except the differences the docs list on
+purpose (docs/from-serverless-plugin-datadog.md, "Differences from serverless-plugin-datadog"),
+each named below.
 
 serverless-plugin-datadog packages offline only with `testingMode: true` and
 `skipCloudformationOutputs: true` (both accepted without effect by ours), and fails on
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serverless.sls_projects import OURS, THEIRS, Run, packaged, replace
+from tests.serverless.sls_projects import OURS, THEIRS, Framework, Run, packaged, replace
 
 INSTRUMENTED = ("OrdersLambdaFunction", "GreeterLambdaFunction")
 
@@ -36,7 +37,7 @@ OURS_ONLY_EXTENSION = {"DD_FLUSH_TO_LOG": "set to false explicitly"}
 #: resource tags that name the plugin and its version
 MARKERS = {"dd_sls_plugin", "dd_cdk_construct"}
 
-#: Node 24 and the Serverless Framework from node_modules (bin/setup)
+#: Node 24 and the Serverless Frameworks from node_modules (bin/setup)
 pytestmark = pytest.mark.node
 
 
@@ -52,12 +53,14 @@ def _same_input(project: Path) -> None:
 
 
 @pytest.fixture(scope="module", params=["forwarder", "extension"])
-def pair(request, shared: Path) -> tuple[str, Run, Run]:
+def pair(request, framework: Framework, shared: Path) -> tuple[str, Run, Run]:
     mode = request.param
     runs = []
     for plugin in (OURS, THEIRS):
         name = f"differential-{mode}-{plugin}"
-        run = packaged(shared, name, plugin=plugin, env={"DATADOG_MODE": mode}, edit=_same_input)
+        run = packaged(
+            framework, shared, name, plugin=plugin, env={"DATADOG_MODE": mode}, edit=_same_input
+        )
         assert run.returncode == 0, run.describe()
         runs.append(run)
     return mode, runs[0], runs[1]

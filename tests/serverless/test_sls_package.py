@@ -1,7 +1,7 @@
-"""`sls package` (the real Serverless Framework 3, offline) with serverless-plugin-cdk-datadog
-on tests/fixtures/serverless/shop: Python and Node functions, HTTP API and REST events,
-provisioned concurrency, an excluded function and a Step Functions state machine, in the
-Forwarder mode and the extension mode."""
+"""`sls package` (the real Serverless Framework 3 and osls 4, offline) with
+serverless-plugin-cdk-datadog on tests/fixtures/serverless/shop: Python and Node functions,
+HTTP API and REST events, provisioned concurrency, an excluded function and a Step Functions
+state machine, in the Forwarder mode and the extension mode."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import yaml
 from cfnlint.api import ManualArgs, lint
 
 from cdk_datadog.serverless.backend import answer
-from tests.serverless.sls_projects import PROJECTS, Run, packaged
+from tests.serverless.sls_projects import PROJECTS, Framework, Run, packaged
 from tests.support.wrappers import run_python_wrapper
 
 FORWARDER = "arn:aws:lambda:eu-west-1:123456789012:function:datadog-forwarder"
@@ -24,28 +24,28 @@ SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:datadog-api-key-A
 INSTRUMENTED = ("OrdersLambdaFunction", "GreeterLambdaFunction")
 LEGACY = "LegacyLambdaFunction"
 
-#: Node 24 and the Serverless Framework from node_modules (bin/setup)
+#: Node 24 and the Serverless Frameworks from node_modules (bin/setup)
 pytestmark = pytest.mark.node
 
 
 @pytest.fixture(scope="module")
-def forwarder(shared: Path) -> Run:
-    run = packaged(shared, "shop-forwarder", env={"DATADOG_MODE": "forwarder"})
+def forwarder(framework: Framework, shared: Path) -> Run:
+    run = packaged(framework, shared, "shop-forwarder", env={"DATADOG_MODE": "forwarder"})
     assert run.returncode == 0, run.describe()
     return run
 
 
 @pytest.fixture(scope="module")
-def extension(shared: Path) -> Run:
-    run = packaged(shared, "shop-extension", env={"DATADOG_MODE": "extension"})
+def extension(framework: Framework, shared: Path) -> Run:
+    run = packaged(framework, shared, "shop-extension", env={"DATADOG_MODE": "extension"})
     assert run.returncode == 0, run.describe()
     return run
 
 
 @pytest.fixture(scope="module")
-def bare(shared: Path) -> Run:
+def bare(framework: Framework, shared: Path) -> Run:
     """The same service packaged without any Datadog plugin."""
-    run = packaged(shared, "shop-bare", plugin=None)
+    run = packaged(framework, shared, "shop-bare", plugin=None)
     assert run.returncode == 0, run.describe()
     return run
 
