@@ -96,12 +96,18 @@ def referenced_ids(value: Any) -> set[str]:
 
 
 def tags_of(properties: Mapping[str, Any]) -> dict[Any, Any]:
-    """A resource's tags as a dict, from a Key/Value list (CloudFormation) or a map (SAM)."""
+    """A resource's tags whose key is a literal, as a dict, from a Key/Value list
+    (CloudFormation) or a map (SAM); a tag whose key is an intrinsic function is not one the
+    engine can read."""
     tags = properties.get("Tags")
     if isinstance(tags, Mapping):
-        return dict(tags)
+        return {key: value for key, value in tags.items() if isinstance(key, str)}
     if isinstance(tags, list):
-        return {tag.get("Key"): tag.get("Value") for tag in tags if isinstance(tag, Mapping)}
+        return {
+            tag["Key"]: tag.get("Value")
+            for tag in tags
+            if isinstance(tag, Mapping) and isinstance(tag.get("Key"), str)
+        }
     return {}
 
 

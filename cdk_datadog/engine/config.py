@@ -18,7 +18,7 @@ from cdk_datadog.engine import dd_tags
 from cdk_datadog.engine import options as opt
 from cdk_datadog.engine.catalog import load_catalog
 from cdk_datadog.engine.options import STACK_WIDE_OPTIONS, DatadogConfig, GitMetadata
-from cdk_datadog.engine.tokens import is_token
+from cdk_datadog.engine.tokens import as_option_value, is_token
 from cdk_datadog.errors import DatadogError
 
 APP_SEC_MODES = ("off", "on", "extension", "tracer")
@@ -121,7 +121,7 @@ def _checked_type_of(spec: opt.OptionSpec, value: Any) -> Any:
     if kind == opt.OBJECT:
         return value
     if is_token(value) and kind in (opt.STR, opt.STR_OR_NUMBER):
-        return value
+        return as_option_value(value)
     if kind == opt.BOOL:
         if isinstance(value, bool):
             return value

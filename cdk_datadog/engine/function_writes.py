@@ -40,7 +40,7 @@ from cdk_datadog.engine.patches import (
     plan_writes,
 )
 from cdk_datadog.engine.plan import Plan, Written
-from cdk_datadog.engine.tokens import describe
+from cdk_datadog.engine.tokens import describe, plain
 from cdk_datadog.engine.variable_names import DD_LAMBDA_HANDLER
 
 LAYERS = ("Layers",)
@@ -67,14 +67,15 @@ def function_patches(
         patches.append(Patch(LAYERS, ExtendList(layers, key=layer_name_of, replace=before.layers)))
     if plan.handler is not None:
         patches.append(Patch(HANDLER, Put(plan.handler)))
-    variables = dict(plan.environment)
+    variables = {name: plain(value) for name, value in plan.environment.items()}
     if DD_LAMBDA_HANDLER in variables and plan.handler is not None:
         # the handler as written: a parameter's default was read, the `Ref` is what deploys
         variables[DD_LAMBDA_HANDLER] = properties.get("Handler", variables[DD_LAMBDA_HANDLER])
     if variables:
         patches.append(Patch(VARIABLES, MergeMap(variables, replace=before.variables)))
     if plan.tags:
-        tags = AddTags(plan.tags, as_map=is_sam, replace=before.tags)
+        own_tags = {key: plain(value) for key, value in plan.tags.items()}
+        tags = AddTags(own_tags, as_map=is_sam, replace=before.tags)
         patches.append(Patch(TAGS, tags, required=False))
     if plan.xray_tracing:
         if is_sam:

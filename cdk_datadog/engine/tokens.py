@@ -7,6 +7,7 @@ engine never guesses such a value: it reports it or passes it through untouched.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 _INTRINSIC_KEYS = frozenset(
@@ -28,6 +29,33 @@ _INTRINSIC_KEYS = frozenset(
         "Fn::Length",
     }
 )
+
+
+class Intrinsic(str):
+    """An option's value given as an intrinsic function (`Service: !Ref Svc` in a function's
+    `Metadata.Datadog`), held as text that reads as a token, so that it is hashable like every
+    option and every check that leaves deploy-time values alone leaves it alone too;
+    `plain` gives back the intrinsic function to write."""
+
+    value: dict[str, Any]
+
+    def __new__(cls, value: dict[str, Any]) -> Intrinsic:
+        text = json.dumps(value, sort_keys=True)
+        made = super().__new__(cls, "${Token[" + text + "]}")
+        made.value = value
+        return made
+
+
+def as_option_value(value: Any) -> Any:
+    """`value`, an intrinsic function held as an `Intrinsic`."""
+    if isinstance(value, dict) and is_token(value):
+        return Intrinsic(value)
+    return value
+
+
+def plain(value: Any) -> Any:
+    """The value to write: an `Intrinsic` as its intrinsic function."""
+    return value.value if isinstance(value, Intrinsic) else value
 
 
 def is_token(value: Any) -> bool:
