@@ -27,7 +27,7 @@ from cdk_datadog.engine.config import DatadogConfig
 from cdk_datadog.engine.function_writes import LAYERS, TAGS, VARIABLES
 from cdk_datadog.engine.grants import SecretFacts
 from cdk_datadog.engine.patches import dotted
-from cdk_datadog.engine.plan import RECORD_KEY, Plan, Skip
+from cdk_datadog.engine.plan import RECORD_KEY, Decision
 from cdk_datadog.engine.reading import READ_TYPES, SHALLOW_TYPES, reads_every_resource
 from cdk_datadog.engine.resources import NewResource, nag_metadata
 from cdk_datadog.engine.stack import (
@@ -39,7 +39,6 @@ from cdk_datadog.engine.stack import (
     plan_stack,
 )
 
-Decision = Plan | Skip
 #: below the default priority of `Tags.of(...).add` (100), so the user's tags win
 TAG_PRIORITY = 50
 #: what the shell writes to or annotates: these resources (and the constructs they hang from)

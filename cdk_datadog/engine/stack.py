@@ -41,13 +41,12 @@ from cdk_datadog.engine.monitors import plan_monitors
 from cdk_datadog.engine.notes import Note, note
 from cdk_datadog.engine.options import canonical_name
 from cdk_datadog.engine.patches import Write
-from cdk_datadog.engine.plan import Plan, Skip
+from cdk_datadog.engine.plan import Decision, Plan, Skip
 from cdk_datadog.engine.planner import plan_function
 from cdk_datadog.engine.resources import Acknowledgment, NewResource, ResourceChange
 from cdk_datadog.engine.step_functions import plan_state_machines
 from cdk_datadog.engine.vpc import egress_note, index_network, uses_vpc
 
-Decision = Plan | Skip
 #: where notes about the stack as a whole go
 STACK = ""
 #: `StackInput.naming`: how added resources are named
