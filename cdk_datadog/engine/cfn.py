@@ -245,10 +245,48 @@ def log_group(value: Any, groups: LogGroups) -> LogGroup | None:
     return LogGroup(f"expr:{text}", value)
 
 
+class UnreadableLogging(Exception):
+    """A function's `LoggingConfig` names different log groups under different conditions,
+    or is an intrinsic function that names none the engine can tell."""
+
+    def __init__(self, prop: str, value: Any) -> None:
+        super().__init__(prop)
+        self.prop = prop
+        self.value = value
+
+
+def _branches(value: Any) -> list[Any]:
+    """The values an `Fn::If` (nested or not) may take; `AWS::NoValue` as None."""
+    if isinstance(value, Mapping) and len(value) == 1 and "Fn::If" in value:
+        branches = value["Fn::If"]
+        if isinstance(branches, list) and len(branches) == 3:
+            return [*_branches(branches[1]), *_branches(branches[2])]
+    if isinstance(value, Mapping) and value == {"Ref": "AWS::NoValue"}:
+        return [None]
+    return [value]
+
+
 def explicit_log_group(properties: Mapping[str, Any]) -> Any:
-    """The function's `LoggingConfig.LogGroup`, or None."""
-    logging = properties.get("LoggingConfig")
-    return logging.get("LogGroup") if isinstance(logging, Mapping) else None
+    """The function's `LoggingConfig.LogGroup`, or None; the same group under every condition
+    when `LoggingConfig` (or its `LogGroup`) is an `Fn::If`.
+
+    :raises UnreadableLogging: when the branches name different groups, or `LoggingConfig` is
+        another intrinsic function.
+    """
+    found = []
+    for logging in _branches(properties.get("LoggingConfig")):
+        if logging is not None and (not isinstance(logging, Mapping) or _is_intrinsic(logging)):
+            raise UnreadableLogging("LoggingConfig", properties.get("LoggingConfig"))
+        groups = _branches(logging.get("LogGroup")) if logging is not None else [None]
+        found.extend(groups)
+    distinct = {canonical(group) for group in found}
+    if len(distinct) > 1:
+        raise UnreadableLogging("LoggingConfig.LogGroup", properties.get("LoggingConfig"))
+    return found[0] if found else None
+
+
+def _is_intrinsic(value: Mapping[str, Any]) -> bool:
+    return len(value) == 1 and str(next(iter(value))).startswith(("Ref", "Fn::"))
 
 
 def function_log_group(
@@ -303,7 +341,10 @@ def function_subscribed(
     `Fn::GetAtt`), by `Fn::Sub`/`Fn::Join` on the function's `Ref`, or literally from its
     `FunctionName`. `report` and the lint rules ask this of finished templates.
     """
-    explicit = explicit_log_group(properties)
+    try:
+        explicit = explicit_log_group(properties)
+    except UnreadableLogging:
+        return False
     if explicit is not None:
         group = log_group(explicit, groups)
         return group is not None and groups.subscribed(group, destination)

@@ -10,7 +10,7 @@ from cdk_datadog.engine import cfn
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.deploy_time import deploy_time_function
 from cdk_datadog.engine.notes import note
-from cdk_datadog.engine.patches import is_list_expression, list_items
+from cdk_datadog.engine.patches import is_list_expression, list_items, values_at
 from cdk_datadog.engine.plan import RECORD_KEY, Note, Written
 from cdk_datadog.engine.tokens import describe
 
@@ -91,6 +91,18 @@ def literal(value: Any, prop: str, context: ReadContext, notes: list[Note]) -> A
     return None
 
 
+def _variables_under_every_condition(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """The variables the function sets whatever the conditions (in every branch of an
+    `Fn::If` on the way to them); those set under some conditions only are the writer's to
+    keep, branch by branch."""
+    branches = values_at(properties, ("Environment", "Variables"))
+    maps = [value if isinstance(value, Mapping) else {} for value in branches]
+    if not maps:
+        return {}
+    first, *others = maps
+    return {key: value for key, value in first.items() if all(key in m for m in others)}
+
+
 def written_record(resource: Mapping[str, Any]) -> Written:
     """What an earlier run recorded in the function's `Metadata` (nothing when absent or not
     of the shape cdk-datadog writes)."""
@@ -138,7 +150,7 @@ def function_facts(
         architecture = None
         unresolved["architecture"] = describe(architectures)
     handler = properties.get("Handler")
-    environment = (properties.get("Environment") or {}).get("Variables") or {}
+    environment = _variables_under_every_condition(properties)
     layers = list_items(properties.get("Layers"))
     if is_list_expression(properties.get("Layers")):
         notes.append(note(nk.LAYERS_FROM_LIST_EXPRESSION, value=describe(properties.get("Layers"))))
@@ -151,7 +163,7 @@ def function_facts(
         architecture=architecture,
         package_type=properties.get("PackageType") or "Zip",
         region=context.region,
-        environment=dict(environment) if isinstance(environment, Mapping) else {},
+        environment=environment,
         layers=tuple(layers),
         is_edge=logical_id in context.edge_functions,
         function_name=function_name if isinstance(function_name, str) else None,

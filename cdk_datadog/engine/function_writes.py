@@ -30,6 +30,7 @@ from cdk_datadog.engine.cfn import tags_of
 from cdk_datadog.engine.layers import layer_name_of
 from cdk_datadog.engine.notes import Note, note
 from cdk_datadog.engine.patches import (
+    ABSENT,
     AddTags,
     ExtendList,
     MergeMap,
@@ -38,6 +39,7 @@ from cdk_datadog.engine.patches import (
     Writes,
     dotted,
     plan_writes,
+    values_at,
 )
 from cdk_datadog.engine.plan import Plan, Written
 from cdk_datadog.engine.tokens import describe, plain
@@ -117,12 +119,29 @@ def written(plan: Plan, properties: Mapping[str, Any], writes: Writes) -> Writte
     variables it sets (the user's own stay the user's) and the tags it adds."""
     before = plan.written_before
     failed = {patch.path for patch, _ in writes.unwritable}
-    user_tags = {key for key in tags_of(properties) if isinstance(key, str)} - before.tags
+    user_variables = _keys_anywhere(properties, VARIABLES) - before.variables
+    user_tags = {
+        key
+        for tags in values_at(properties, TAGS)
+        for key in tags_of({"Tags": tags} if tags is not ABSENT else {})
+    } - before.tags
     return Written(
         layers=frozenset(layer.name for layer in plan.layers),
-        # those written before and no longer asked for stay recorded: still ours to update
-        variables=frozenset(plan.environment) | before.variables,
+        # a variable the user sets under some condition stays theirs; those written before and
+        # no longer asked for stay recorded: still ours to update
+        variables=(frozenset(plan.environment) - user_variables) | before.variables,
         tags=frozenset() if TAGS in failed else frozenset(plan.tags) - user_tags,
+    )
+
+
+def _keys_anywhere(properties: Mapping[str, Any], path: tuple[str, ...]) -> frozenset[str]:
+    """The keys of the map at `path` under any condition."""
+    return frozenset(
+        key
+        for value in values_at(properties, path)
+        if isinstance(value, Mapping)
+        for key in value
+        if isinstance(key, str)
     )
 
 

@@ -30,7 +30,6 @@ from cdk_datadog.engine import cfn
 from cdk_datadog.engine import notes as nk
 from cdk_datadog.engine.limits import MAX_SUBSCRIPTION_FILTERS
 from cdk_datadog.engine.notes import Note, note
-from cdk_datadog.engine.patches import is_intrinsic
 from cdk_datadog.engine.resources import NewResource
 from cdk_datadog.engine.tokens import describe
 
@@ -74,14 +73,14 @@ class Subscriptions:
         return True
 
     def subscribe_function(self, logical_id: str, properties: dict[str, Any]) -> None:
-        unreadable = _unreadable_logging(properties)
-        if unreadable is not None:
-            prop, value = unreadable
-            self.notes.append(
-                (logical_id, note(nk.LOGS_CONFIG_UNREADABLE, property=prop, value=describe(value)))
+        try:
+            group = cfn.function_log_group(logical_id, properties, self.groups)
+        except cfn.UnreadableLogging as error:
+            found = note(
+                nk.LOGS_CONFIG_UNREADABLE, property=error.prop, value=describe(error.value)
             )
+            self.notes.append((logical_id, found))
             return
-        group = cfn.function_log_group(logical_id, properties, self.groups)
         if group is None:
             group_id = f"{logical_id}{LOG_GROUP_SUFFIX}"
             tags = _own_tags(properties)
@@ -104,18 +103,6 @@ def _own_tags(properties: dict[str, Any]) -> list[dict[str, str]]:
         for key, value in cfn.tags_of(properties).items()
         if isinstance(key, str) and isinstance(value, str) and not key.startswith("aws:")
     ]
-
-
-def _unreadable_logging(properties: dict[str, Any]) -> tuple[str, Any] | None:
-    """`LoggingConfig` (or its `LogGroup`) when it is a condition or another intrinsic that
-    does not name one log group: which group to subscribe cannot be told before deploy."""
-    logging = properties.get("LoggingConfig")
-    if is_intrinsic(logging):
-        return "LoggingConfig", logging
-    group = logging.get("LogGroup") if isinstance(logging, dict) else None
-    if isinstance(group, dict) and "Fn::If" in group:
-        return "LoggingConfig.LogGroup", group
-    return None
 
 
 def _label(group: cfn.LogGroup) -> str:

@@ -183,6 +183,27 @@ def list_items(value: Any) -> list[Any]:
     return []
 
 
+def values_at(properties: Mapping[str, Any], path: Path) -> list[Any]:
+    """The values at `path` under every condition: one per branch of each `Fn::If` on the way
+    (`ABSENT` where a branch does not set it, or sets `AWS::NoValue`)."""
+    values: list[Any] = [properties]
+    for key in path:
+        found = []
+        for value in values:
+            for branch in _branches(value):
+                found.append(branch.get(key, ABSENT) if _is_plain_map(branch) else ABSENT)
+        values = found
+    return [branch for value in values for branch in _branches(value)]
+
+
+def _branches(value: Any) -> list[Any]:
+    if isinstance(value, Mapping) and len(value) == 1 and "Fn::If" in value:
+        branches = value["Fn::If"]
+        if isinstance(branches, list) and len(branches) == 3:
+            return [*_branches(branches[1]), *_branches(branches[2])]
+    return [ABSENT if value is ABSENT or _is_no_value(value) else value]
+
+
 def is_list_expression(value: Any) -> bool:
     """A list given by an intrinsic function other than `Fn::If` (a `Ref` to a list
     parameter, `Fn::FindInMap`, `Fn::Split` ...), which `ExtendList` extends."""
